@@ -1,0 +1,28 @@
+/** Every number that bounds what a client may send or receive. Server and clients read them from here. */
+export const limits = {
+  usernameMin: 3,
+  usernameMax: 32,
+  displayNameMax: 64,
+  passwordMin: 8,
+  passwordMax: 256,
+  deviceNameMax: 64,
+  messageTextMax: 4000,
+  friendNoteMax: 200,
+  searchQueryMax: 64,
+  searchResultsMax: 20,
+  historyPageMax: 100,
+  syncPageMax: 500,
+  clientMsgIdMax: 64,
+  /** Largest WebSocket frame the server accepts; larger ones close the socket with 1009. */
+  frameMaxBytes: 64 * 1024,
+  /** Largest HTTP body the server accepts. */
+  httpBodyMaxBytes: 64 * 1024,
+  /** A socket must authenticate within this time after connecting. */
+  authDeadlineMs: 10_000,
+  /** Clients ping at this interval; the server drops a socket silent for `idleTimeoutMs`. */
+  heartbeatIntervalMs: 15_000,
+  idleTimeoutMs: 45_000,
+  /** Frames per socket: a token bucket of `framesBurst` refilled at `framesPerSecond`. */
+  framesPerSecond: 20,
+  framesBurst: 60,
+} as const;

@@ -1,0 +1,113 @@
+import { z } from 'zod';
+import { limits } from './limits.js';
+import { graphemeLength, isValidUsername, normalizeUsername, textProblem } from './text.js';
+
+/**
+ * Input schemas: everything a client sends is parsed with one of these at the server's edge.
+ * Objects are strict: an unknown key is an error, not silently dropped.
+ */
+
+const problemMessages = {
+  control_character: 'contains a forbidden control character (such as NUL)',
+  lone_surrogate: 'contains an unpaired surrogate (not valid Unicode)',
+} as const;
+
+/** Free user text: refused when it holds forbidden control characters or broken Unicode. */
+function userText(max: number, opts: { multiline: boolean }) {
+  return z
+    .string()
+    .superRefine((value, ctx) => {
+      const problem = textProblem(value);
+      if (problem) ctx.addIssue({ code: 'custom', message: problemMessages[problem] });
+      else if (!opts.multiline && /[\n\r\t]/u.test(value))
+        ctx.addIssue({ code: 'custom', message: 'must be a single line' });
+      else if (graphemeLength(value) > max) ctx.addIssue({ code: 'custom', message: `is longer than ${max} characters` });
+    });
+}
+
+export const id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/u, 'is not a valid id');
+
+export const username = z
+  .string()
+  .max(limits.usernameMax * 4)
+  .transform(normalizeUsername)
+  .superRefine((value, ctx) => {
+    const length = [...value].length;
+    if (length < limits.usernameMin || length > limits.usernameMax)
+      ctx.addIssue({ code: 'custom', message: `must be ${limits.usernameMin}–${limits.usernameMax} characters` });
+    else if (!isValidUsername(value))
+      ctx.addIssue({ code: 'custom', message: 'may hold only letters, digits, _ . and -' });
+  });
+
+export const displayName = userText(limits.displayNameMax, { multiline: false })
+  .transform((value) => value.normalize('NFC').trim())
+  .refine((value) => value.length > 0, 'must not be empty');
+
+export const password = z
+  .string()
+  .min(limits.passwordMin, `must be at least ${limits.passwordMin} characters`)
+  .max(limits.passwordMax);
+
+const deviceName = userText(limits.deviceNameMax, { multiline: false })
+  .transform((value) => value.trim() || 'Unknown device')
+  .optional();
+
+export const messageText = userText(limits.messageTextMax, { multiline: true });
+
+export const clientMsgId = z
+  .string()
+  .min(1)
+  .max(limits.clientMsgIdMax)
+  .regex(/^[A-Za-z0-9_.:-]+$/u, 'is not a valid client message id');
+
+const empty = z.strictObject({});
+
+export const schemas = {
+  'auth.register': z.strictObject({ username, displayName, password, deviceName }),
+  'auth.login': z.strictObject({ username: z.string().max(limits.usernameMax * 4), password: z.string().max(limits.passwordMax), deviceName }),
+  'auth.logout': empty,
+  'auth.me': empty,
+  'auth.changePassword': z.strictObject({ oldPassword: z.string().max(limits.passwordMax), newPassword: password }),
+  'sessions.list': empty,
+  'sessions.revoke': z.strictObject({ sessionId: id }),
+  'users.search': z.strictObject({ query: userText(limits.searchQueryMax, { multiline: false }) }),
+  'friends.list': empty,
+  'friends.requests': empty,
+  'friends.request': z.strictObject({ userId: id, note: userText(limits.friendNoteMax, { multiline: true }).optional() }),
+  'friends.accept': z.strictObject({ requestId: id }),
+  'friends.decline': z.strictObject({ requestId: id }),
+  'friends.cancel': z.strictObject({ requestId: id }),
+  'friends.remove': z.strictObject({ userId: id }),
+  'blocks.list': empty,
+  'blocks.add': z.strictObject({ userId: id }),
+  'blocks.remove': z.strictObject({ userId: id }),
+  'conversations.list': empty,
+  'conversations.openDirect': z.strictObject({ userId: id }),
+  'messages.send': z.strictObject({ conversationId: id, clientMsgId, text: messageText }),
+  'messages.history': z.strictObject({
+    conversationId: id,
+    beforeSeq: z.number().int().positive().optional(),
+    limit: z.number().int().min(1).max(limits.historyPageMax).optional(),
+  }),
+  'messages.read': z.strictObject({ conversationId: id, seq: z.number().int().nonnegative() }),
+  'typing.start': z.strictObject({ conversationId: id }),
+  'sync.get': z.strictObject({
+    since: z.number().int().nonnegative(),
+    limit: z.number().int().min(1).max(limits.syncPageMax).optional(),
+  }),
+  ping: empty,
+} as const;
+
+export type OpName = keyof typeof schemas;
+export type OpInput<O extends OpName> = z.output<(typeof schemas)[O]>;
+/** What a client may pass: the schema's input side (before transforms). */
+export type OpParams<O extends OpName> = z.input<(typeof schemas)[O]>;
+
+export const opNames = Object.keys(schemas) as OpName[];
+
+export function isOpName(value: unknown): value is OpName {
+  return typeof value === 'string' && Object.hasOwn(schemas, value);
+}
+
+/** Ops a client may call before it has a session. */
+export const publicOps: ReadonlySet<OpName> = new Set(['auth.register', 'auth.login']);

@@ -1,0 +1,61 @@
+/**
+ * Text rules shared by server and clients. Message text is kept exactly as sent (no normalisation), so what a user
+ * typed round-trips byte for byte; only characters that have no business in chat text are refused.
+ */
+
+/** C0 controls except tab, line feed and carriage return; DEL; C1 controls. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const forbiddenControl = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/u;
+
+export type TextProblem = 'control_character' | 'lone_surrogate';
+
+/** Why a piece of user text is refused, or null when it is acceptable. */
+export function textProblem(text: string): TextProblem | null {
+  if (!text.isWellFormed()) return 'lone_surrogate';
+  if (forbiddenControl.test(text)) return 'control_character';
+  return null;
+}
+
+/** Usernames: letters of any script, combining marks, digits, `_`, `.` and `-`, after NFKC. */
+const usernamePattern = /^[\p{L}\p{M}\p{N}_.-]+$/u;
+
+export function normalizeUsername(raw: string): string {
+  return raw.normalize('NFKC').trim();
+}
+
+export function isValidUsername(normalized: string): boolean {
+  return usernamePattern.test(normalized);
+}
+
+/**
+ * The key usernames are unique under: NFKC, then case-folded. `Alice`, `ALICE` and `ａｌｉｃｅ` (full-width) share
+ * one key, so only one of them can exist and each finds the others.
+ */
+export function usernameKey(raw: string): string {
+  return normalizeUsername(raw).toLowerCase().normalize('NFKC');
+}
+
+/** Length in user-perceived characters (grapheme clusters), so one emoji family counts once. */
+export function graphemeLength(text: string): number {
+  let count = 0;
+  for (const _ of graphemes(text)) count++;
+  return count;
+}
+
+const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+export function* graphemes(text: string): Iterable<string> {
+  for (const { segment } of segmenter.segment(text)) yield segment;
+}
+
+/** Cut text to at most `max` grapheme clusters, never splitting an emoji sequence; adds `…` when cut. */
+export function truncateGraphemes(text: string, max: number): string {
+  let out = '';
+  let count = 0;
+  for (const g of graphemes(text)) {
+    if (count === max) return out + '…';
+    out += g;
+    count++;
+  }
+  return out;
+}

@@ -1,0 +1,31 @@
+import { fileURLToPath } from 'node:url';
+import { createApp, type FeigeApp } from './app.js';
+import { loadConfig, type ServerConfig } from './config.js';
+import { createLogger } from './lib/logger.js';
+
+export { createApp, type AppOptions, type FeigeApp } from './app.js';
+export { loadConfig, ConfigError, type ServerConfig } from './config.js';
+export { manualClock, systemClock, type Clock } from './lib/clock.js';
+export { createLogger, silentLogger, type Logger } from './lib/logger.js';
+export { inProcessBus, type Bus } from './bus/bus.js';
+export type { DatabaseConfig } from './storage/db.js';
+export { defaultLoginLimits, type LoginLimits } from './services/index.js';
+
+/** Where the built web client lives relative to this package, when the monorepo is built. */
+export const defaultWebDir = fileURLToPath(new URL('../../web/dist', import.meta.url));
+
+export interface RunningServer {
+  app: FeigeApp;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Starts Feige as `feige serve` runs it: SQLite (or PostgreSQL), HTTP + WebSocket, the web client. */
+export async function startServer(config: Readonly<ServerConfig>): Promise<RunningServer> {
+  const logger = createLogger(config.logLevel);
+  const app = await createApp({ database: config.database, logger, webDir: config.webDir });
+  const address = await app.http.listen({ host: config.host, port: config.port });
+  const port = new URL(address).port;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  return { app, url: `http://${host}:${port}`, close: () => app.close() };
+}

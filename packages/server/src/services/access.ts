@@ -1,0 +1,28 @@
+import { AppError } from '../lib/app-error.js';
+import type { ConversationRecord, MemberRecord } from '../storage/records.js';
+import type { Repos } from '../storage/storage.js';
+
+/**
+ * The one membership check every conversation read and write goes through. Non-members get `conversation.not_found`,
+ * so they cannot even learn that the conversation exists.
+ */
+export async function requireMembership(
+  repos: Repos,
+  conversationId: string,
+  userId: string,
+): Promise<{ conversation: ConversationRecord; me: MemberRecord; others: MemberRecord[] }> {
+  const conversation = await repos.conversations.byId(conversationId);
+  const members = conversation ? await repos.conversations.members(conversationId) : [];
+  const me = members.find((m) => m.userId === userId);
+  if (!conversation || !me) throw new AppError('conversation.not_found', 'no such conversation');
+  return { conversation, me, others: members.filter((m) => m.userId !== userId) };
+}
+
+/** Whether `senderId` may send to `peerId` now: friends, and neither blocks the other. */
+export async function directSendRefusal(repos: Repos, senderId: string, peerId: string): Promise<AppError | null> {
+  const blocks = await repos.social.blockedEitherWay(senderId, peerId);
+  if (blocks.bBlocksA) return new AppError('friend.blocked', 'this user does not accept messages from you');
+  if (blocks.aBlocksB) return new AppError('friend.blocked', 'you blocked this user; unblock to send');
+  if (!(await repos.social.friendshipSince(senderId, peerId))) return new AppError('friend.not_friends', 'you are no longer friends');
+  return null;
+}

@@ -1,0 +1,60 @@
+import type { MessageDto, OpInput } from '@feige/protocol';
+import { AppError } from '../lib/app-error.js';
+import { UniqueViolation } from '../storage/errors.js';
+import type { MessageRecord } from '../storage/records.js';
+import { directSendRefusal, requireMembership } from './access.js';
+import type { Actor, ServiceDeps } from './context.js';
+import { appendUpdates, publishUpdates } from './updates.js';
+
+/** Sending: idempotent by (sender, clientMsgId), seq assigned in the storing transaction, ack after commit. */
+export function messagesService(deps: ServiceDeps) {
+  const { storage, clock, ids, bus } = deps;
+
+  /** A retry of an accepted send returns the original; reusing the id for different content is a conflict. */
+  function asDuplicate(existing: MessageRecord, input: OpInput<'messages.send'>): { message: MessageDto; duplicate: true } {
+    if (existing.conversationId !== input.conversationId || existing.text !== input.text)
+      throw new AppError('message.id_conflict', 'this clientMsgId was already used for another message');
+    return { message: existing, duplicate: true };
+  }
+
+  return {
+    async send(actor: Actor, input: OpInput<'messages.send'>): Promise<{ message: MessageDto; duplicate: boolean }> {
+      const earlier = await storage.repos.messages.bySenderClientId(actor.userId, input.clientMsgId);
+      if (earlier) return asDuplicate(earlier, input);
+      if (input.text.trim().length === 0) throw new AppError('message.empty', 'a message needs some text');
+      try {
+        const { message, records } = await storage.transaction(async (repos) => {
+          const { conversation, others } = await requireMembership(repos, input.conversationId, actor.userId);
+          for (const other of others) {
+            const refusal = await directSendRefusal(repos, actor.userId, other.userId);
+            if (refusal) throw refusal;
+          }
+          const now = clock.now();
+          const message: MessageRecord = {
+            id: ids.next('m'),
+            conversationId: conversation.id,
+            seq: await repos.conversations.nextSeq(conversation.id, now),
+            senderId: actor.userId,
+            clientMsgId: input.clientMsgId,
+            text: input.text,
+            createdAt: now,
+          };
+          await repos.messages.insert(message);
+          const body = { type: 'message.new' as const, message };
+          const entries = [actor.userId, ...others.map((m) => m.userId)].map((userId) => ({ userId, body }));
+          return { message, records: await appendUpdates(repos, now, entries) };
+        });
+        publishUpdates(bus, records);
+        return { message, duplicate: false };
+      } catch (error) {
+        if (!(error instanceof UniqueViolation)) throw error;
+        // The same send raced in on another connection and won: answer with its result.
+        const winner = await storage.repos.messages.bySenderClientId(actor.userId, input.clientMsgId);
+        if (!winner) throw error;
+        return asDuplicate(winner, input);
+      }
+    },
+  };
+}
+
+export type MessagesService = ReturnType<typeof messagesService>;

@@ -1,0 +1,118 @@
+import { sql, type Kysely } from 'kysely';
+
+/**
+ * Schema migrations, applied in order at start-up. Each runs once; the applied names are kept in `feige_migrations`.
+ * The same definitions run on SQLite and PostgreSQL: `bigint` for times, `integer` for counters.
+ */
+type Migration = { name: string; up(db: Kysely<unknown>): Promise<void> };
+
+const migrations: Migration[] = [
+  {
+    name: '0001_foundation',
+    async up(db) {
+      await db.schema
+        .createTable('users')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('username', 'text', (c) => c.notNull())
+        .addColumn('username_key', 'text', (c) => c.notNull().unique())
+        .addColumn('display_name', 'text', (c) => c.notNull())
+        .addColumn('password_hash', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('pts', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema
+        .createTable('sessions')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('user_id', 'text', (c) => c.notNull().references('users.id'))
+        .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+        .addColumn('device_name', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('last_seen_at', 'bigint', (c) => c.notNull())
+        .addColumn('revoked_at', 'bigint')
+        .execute();
+      await db.schema.createIndex('sessions_by_user').on('sessions').columns(['user_id']).execute();
+      await db.schema
+        .createTable('friend_requests')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('from_id', 'text', (c) => c.notNull().references('users.id'))
+        .addColumn('to_id', 'text', (c) => c.notNull().references('users.id'))
+        .addColumn('note', 'text', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('friend_requests_to').on('friend_requests').columns(['to_id', 'state']).execute();
+      await db.schema.createIndex('friend_requests_from').on('friend_requests').columns(['from_id', 'state']).execute();
+      await db.schema
+        .createTable('friendships')
+        .addColumn('user_id', 'text', (c) => c.notNull().references('users.id'))
+        .addColumn('friend_id', 'text', (c) => c.notNull().references('users.id'))
+        .addColumn('since', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('friendships_pk', ['user_id', 'friend_id'])
+        .execute();
+      await db.schema
+        .createTable('blocks')
+        .addColumn('blocker_id', 'text', (c) => c.notNull().references('users.id'))
+        .addColumn('blocked_id', 'text', (c) => c.notNull().references('users.id'))
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('blocks_pk', ['blocker_id', 'blocked_id'])
+        .execute();
+      await db.schema
+        .createTable('conversations')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('direct_key', 'text', (c) => c.unique())
+        .addColumn('last_seq', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('conversation_members')
+        .addColumn('conversation_id', 'text', (c) => c.notNull().references('conversations.id'))
+        .addColumn('user_id', 'text', (c) => c.notNull().references('users.id'))
+        .addColumn('read_seq', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('joined_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('conversation_members_pk', ['conversation_id', 'user_id'])
+        .execute();
+      await db.schema.createIndex('members_by_user').on('conversation_members').columns(['user_id']).execute();
+      await db.schema
+        .createTable('messages')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('conversation_id', 'text', (c) => c.notNull().references('conversations.id'))
+        .addColumn('seq', 'integer', (c) => c.notNull())
+        .addColumn('sender_id', 'text', (c) => c.notNull().references('users.id'))
+        .addColumn('client_msg_id', 'text', (c) => c.notNull())
+        .addColumn('text', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addUniqueConstraint('messages_conversation_seq', ['conversation_id', 'seq'])
+        .addUniqueConstraint('messages_sender_client_id', ['sender_id', 'client_msg_id'])
+        .execute();
+      await db.schema
+        .createTable('updates')
+        .addColumn('user_id', 'text', (c) => c.notNull().references('users.id'))
+        .addColumn('pts', 'integer', (c) => c.notNull())
+        .addColumn('body', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('updates_pk', ['user_id', 'pts'])
+        .execute();
+    },
+  },
+];
+
+export async function migrate(db: Kysely<unknown>): Promise<void> {
+  await db.schema
+    .createTable('feige_migrations')
+    .ifNotExists()
+    .addColumn('name', 'text', (c) => c.primaryKey())
+    .addColumn('applied_at', 'bigint', (c) => c.notNull())
+    .execute();
+  const appliedRows = await sql<{ name: string }>`select name from feige_migrations`.execute(db);
+  const applied = new Set(appliedRows.rows.map((r) => r.name));
+  for (const migration of migrations) {
+    if (applied.has(migration.name)) continue;
+    await db.transaction().execute(async (trx) => {
+      await migration.up(trx);
+      await sql`insert into feige_migrations (name, applied_at) values (${migration.name}, ${Date.now()})`.execute(trx);
+    });
+  }
+}

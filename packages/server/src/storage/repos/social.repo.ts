@@ -1,0 +1,167 @@
+import type { Kysely } from 'kysely';
+import type { FriendRequestState } from '@feige/protocol';
+import type { Database } from '../schema.js';
+import type { FriendRequestRecord } from '../records.js';
+
+type RequestRow = Database['friend_requests'];
+
+function toRequest(row: RequestRow): FriendRequestRecord {
+  return {
+    id: row.id,
+    fromId: row.from_id,
+    toId: row.to_id,
+    note: row.note,
+    state: row.state as FriendRequestState,
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+  };
+}
+
+/** Friend requests, friendships (stored once per direction) and blocks. */
+export function socialRepo(db: Kysely<Database>) {
+  return {
+    async insertRequest(r: FriendRequestRecord): Promise<void> {
+      await db
+        .insertInto('friend_requests')
+        .values({
+          id: r.id,
+          from_id: r.fromId,
+          to_id: r.toId,
+          note: r.note,
+          state: r.state,
+          created_at: r.createdAt,
+          updated_at: r.updatedAt,
+        })
+        .execute();
+    },
+
+    async requestById(id: string): Promise<FriendRequestRecord | undefined> {
+      const row = await db.selectFrom('friend_requests').selectAll().where('id', '=', id).executeTakeFirst();
+      return row && toRequest(row);
+    },
+
+    async pendingBetween(fromId: string, toId: string): Promise<FriendRequestRecord | undefined> {
+      const row = await db
+        .selectFrom('friend_requests')
+        .selectAll()
+        .where('from_id', '=', fromId)
+        .where('to_id', '=', toId)
+        .where('state', '=', 'pending')
+        .executeTakeFirst();
+      return row && toRequest(row);
+    },
+
+    async pendingFor(userId: string): Promise<{ incoming: FriendRequestRecord[]; outgoing: FriendRequestRecord[] }> {
+      const rows = await db
+        .selectFrom('friend_requests')
+        .selectAll()
+        .where('state', '=', 'pending')
+        .where((eb) => eb.or([eb('to_id', '=', userId), eb('from_id', '=', userId)]))
+        .orderBy('created_at', 'desc')
+        .execute();
+      const all = rows.map(toRequest);
+      return { incoming: all.filter((r) => r.toId === userId), outgoing: all.filter((r) => r.fromId === userId) };
+    },
+
+    /** Moves a pending request to `state`; returns false when it was no longer pending (someone got there first). */
+    async settleRequest(id: string, state: FriendRequestState, at: number): Promise<boolean> {
+      const result = await db
+        .updateTable('friend_requests')
+        .set({ state, updated_at: at })
+        .where('id', '=', id)
+        .where('state', '=', 'pending')
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+
+    async updateNote(id: string, note: string, at: number): Promise<void> {
+      await db.updateTable('friend_requests').set({ note, updated_at: at }).where('id', '=', id).execute();
+    },
+
+    async addFriendship(a: string, b: string, since: number): Promise<void> {
+      await db
+        .insertInto('friendships')
+        .values([
+          { user_id: a, friend_id: b, since },
+          { user_id: b, friend_id: a, since },
+        ])
+        .execute();
+    },
+
+    async removeFriendship(a: string, b: string): Promise<boolean> {
+      const result = await db
+        .deleteFrom('friendships')
+        .where((eb) =>
+          eb.or([
+            eb.and([eb('user_id', '=', a), eb('friend_id', '=', b)]),
+            eb.and([eb('user_id', '=', b), eb('friend_id', '=', a)]),
+          ]),
+        )
+        .executeTakeFirst();
+      return Number(result.numDeletedRows) > 0;
+    },
+
+    async friendshipSince(userId: string, friendId: string): Promise<number | undefined> {
+      const row = await db
+        .selectFrom('friendships')
+        .select('since')
+        .where('user_id', '=', userId)
+        .where('friend_id', '=', friendId)
+        .executeTakeFirst();
+      return row ? Number(row.since) : undefined;
+    },
+
+    async friendsOf(userId: string): Promise<{ friendId: string; since: number }[]> {
+      const rows = await db.selectFrom('friendships').select(['friend_id', 'since']).where('user_id', '=', userId).execute();
+      return rows.map((r) => ({ friendId: r.friend_id, since: Number(r.since) }));
+    },
+
+    async addBlock(blockerId: string, blockedId: string, at: number): Promise<boolean> {
+      const existing = await db
+        .selectFrom('blocks')
+        .select('blocker_id')
+        .where('blocker_id', '=', blockerId)
+        .where('blocked_id', '=', blockedId)
+        .executeTakeFirst();
+      if (existing) return false;
+      await db.insertInto('blocks').values({ blocker_id: blockerId, blocked_id: blockedId, created_at: at }).execute();
+      return true;
+    },
+
+    async removeBlock(blockerId: string, blockedId: string): Promise<boolean> {
+      const result = await db
+        .deleteFrom('blocks')
+        .where('blocker_id', '=', blockerId)
+        .where('blocked_id', '=', blockedId)
+        .executeTakeFirst();
+      return Number(result.numDeletedRows) > 0;
+    },
+
+    /** Whether either user blocks the other. */
+    async blockedEitherWay(a: string, b: string): Promise<{ aBlocksB: boolean; bBlocksA: boolean }> {
+      const rows = await db
+        .selectFrom('blocks')
+        .select(['blocker_id'])
+        .where((eb) =>
+          eb.or([
+            eb.and([eb('blocker_id', '=', a), eb('blocked_id', '=', b)]),
+            eb.and([eb('blocker_id', '=', b), eb('blocked_id', '=', a)]),
+          ]),
+        )
+        .execute();
+      return { aBlocksB: rows.some((r) => r.blocker_id === a), bBlocksA: rows.some((r) => r.blocker_id === b) };
+    },
+
+    async blockedBy(blockerId: string): Promise<string[]> {
+      const rows = await db.selectFrom('blocks').select('blocked_id').where('blocker_id', '=', blockerId).execute();
+      return rows.map((r) => r.blocked_id);
+    },
+
+    async blockersOf(blockedId: string): Promise<string[]> {
+      const rows = await db.selectFrom('blocks').select('blocker_id').where('blocked_id', '=', blockedId).execute();
+      return rows.map((r) => r.blocker_id);
+    },
+  };
+}
+
+export type SocialRepo = ReturnType<typeof socialRepo>;

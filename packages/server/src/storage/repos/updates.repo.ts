@@ -1,0 +1,38 @@
+import type { Kysely } from 'kysely';
+import type { UpdateBody } from '@feige/protocol';
+import type { Database } from '../schema.js';
+import type { UpdateRecord } from '../records.js';
+
+export function updatesRepo(db: Kysely<Database>) {
+  return {
+    async insert(records: UpdateRecord[]): Promise<void> {
+      if (records.length === 0) return;
+      await db
+        .insertInto('updates')
+        .values(
+          records.map((r) => ({ user_id: r.userId, pts: r.pts, body: JSON.stringify(r.body), created_at: r.createdAt })),
+        )
+        .execute();
+    },
+
+    /** Entries with pts > since, oldest first: an index range scan on (user_id, pts). */
+    async since(userId: string, since: number, limit: number): Promise<UpdateRecord[]> {
+      const rows = await db
+        .selectFrom('updates')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .where('pts', '>', since)
+        .orderBy('pts')
+        .limit(limit)
+        .execute();
+      return rows.map((r) => ({
+        userId: r.user_id,
+        pts: Number(r.pts),
+        body: JSON.parse(r.body) as UpdateBody,
+        createdAt: Number(r.created_at),
+      }));
+    },
+  };
+}
+
+export type UpdatesRepo = ReturnType<typeof updatesRepo>;

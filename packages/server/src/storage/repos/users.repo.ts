@@ -1,0 +1,104 @@
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Database } from '../schema.js';
+import type { UserRecord } from '../records.js';
+import { translateUnique } from '../errors.js';
+
+type Row = Selectable<Database['users']>;
+
+function toRecord(row: Pick<Row, 'id' | 'username' | 'display_name' | 'password_hash' | 'created_at'>): UserRecord {
+  return {
+    id: row.id,
+    username: row.username,
+    displayName: row.display_name,
+    passwordHash: row.password_hash,
+    createdAt: Number(row.created_at),
+  };
+}
+
+const columns = ['id', 'username', 'display_name', 'password_hash', 'created_at'] as const;
+
+/** Escapes LIKE wildcards so user input matches literally. */
+function likeLiteral(text: string): string {
+  return text.replace(/[\\%_]/gu, (c) => `\\${c}`);
+}
+
+export function usersRepo(db: Kysely<Database>) {
+  return {
+    async insert(user: UserRecord & { usernameKey: string }): Promise<void> {
+      await translateUnique(() =>
+        db
+          .insertInto('users')
+          .values({
+            id: user.id,
+            username: user.username,
+            username_key: user.usernameKey,
+            display_name: user.displayName,
+            password_hash: user.passwordHash,
+            created_at: user.createdAt,
+          })
+          .execute(),
+      );
+    },
+
+    async byId(id: string): Promise<UserRecord | undefined> {
+      const row = await db.selectFrom('users').select(columns).where('id', '=', id).executeTakeFirst();
+      return row && toRecord(row);
+    },
+
+    async byIds(ids: readonly string[]): Promise<UserRecord[]> {
+      if (ids.length === 0) return [];
+      const rows = await db.selectFrom('users').select(columns).where('id', 'in', ids).execute();
+      return rows.map(toRecord);
+    },
+
+    async byUsernameKey(key: string): Promise<UserRecord | undefined> {
+      const row = await db.selectFrom('users').select(columns).where('username_key', '=', key).executeTakeFirst();
+      return row && toRecord(row);
+    },
+
+    /** Username-key prefix or display-name substring, excluding `excludeIds`. */
+    async search(input: { keyPrefix: string; nameFragment: string; excludeIds: string[]; limit: number }) {
+      const prefix = `${likeLiteral(input.keyPrefix)}%`;
+      const fragment = `%${likeLiteral(input.nameFragment.toLowerCase())}%`;
+      let query = db
+        .selectFrom('users')
+        .select(columns)
+        .where((eb) =>
+          eb.or([
+            sql<boolean>`username_key like ${prefix} escape '\\'`,
+            sql<boolean>`lower(display_name) like ${fragment} escape '\\'`,
+          ]),
+        );
+      if (input.excludeIds.length > 0) query = query.where('id', 'not in', input.excludeIds);
+      // Exact and prefix username matches first, then by name.
+      const rows = await query
+        .orderBy(sql`case when username_key = ${input.keyPrefix} then 0 when username_key like ${prefix} escape '\\' then 1 else 2 end`)
+        .orderBy('username_key')
+        .limit(input.limit)
+        .execute();
+      return rows.map(toRecord);
+    },
+
+    async setPasswordHash(id: string, hash: string): Promise<void> {
+      await db.updateTable('users').set({ password_hash: hash }).where('id', '=', id).execute();
+    },
+
+    /** Reserves the next `count` pts of the user's log and returns the first. Locks the row until commit. */
+    async reservePts(id: string, count: number): Promise<number> {
+      const row = await db
+        .updateTable('users')
+        .set((eb) => ({ pts: eb('pts', '+', count) }))
+        .where('id', '=', id)
+        .returning('pts')
+        .executeTakeFirstOrThrow();
+      return Number(row.pts) - count + 1;
+    },
+
+    async currentPts(id: string): Promise<number> {
+      const row = await db.selectFrom('users').select('pts').where('id', '=', id).executeTakeFirst();
+      return row ? Number(row.pts) : 0;
+    },
+  };
+}
+
+export type UsersRepo = ReturnType<typeof usersRepo>;

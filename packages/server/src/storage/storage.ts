@@ -1,0 +1,42 @@
+import type { Kysely } from 'kysely';
+import type { Database } from './schema.js';
+import { openDatabase, type DatabaseConfig } from './db.js';
+import { migrate } from './migrations.js';
+import { usersRepo } from './repos/users.repo.js';
+import { sessionsRepo } from './repos/sessions.repo.js';
+import { socialRepo } from './repos/social.repo.js';
+import { conversationsRepo } from './repos/conversations.repo.js';
+import { messagesRepo } from './repos/messages.repo.js';
+import { updatesRepo } from './repos/updates.repo.js';
+
+function reposOn(db: Kysely<Database>) {
+  return {
+    users: usersRepo(db),
+    sessions: sessionsRepo(db),
+    social: socialRepo(db),
+    conversations: conversationsRepo(db),
+    messages: messagesRepo(db),
+    updates: updatesRepo(db),
+  };
+}
+
+export type Repos = ReturnType<typeof reposOn>;
+
+/** The services' only door to the database: repos, and transactions over the same repos. */
+export interface Storage {
+  readonly repos: Repos;
+  transaction<T>(work: (repos: Repos) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export async function openStorage(config: DatabaseConfig): Promise<Storage> {
+  const db = openDatabase(config);
+  await migrate(db as unknown as Kysely<unknown>);
+  return {
+    repos: reposOn(db),
+    transaction: (work) => db.transaction().execute((trx) => work(reposOn(trx))),
+    close: () => db.destroy(),
+  };
+}
+
+export type { DatabaseConfig };

@@ -1,0 +1,79 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import websocket from '@fastify/websocket';
+import fastifyStatic from '@fastify/static';
+import { isOpName, limits, paths } from '@feige/protocol';
+import { AppError } from '../../lib/app-error.js';
+import type { Logger } from '../../lib/logger.js';
+import type { Services } from '../../services/index.js';
+import type { Gateway } from '../ws/gateway.js';
+import { errorReply } from '../error-reply.js';
+import { runOp } from '../ops.js';
+
+export interface HttpDeps {
+  services: Services;
+  gateway: Gateway;
+  logger: Logger;
+  webDir: string | null;
+  health(): Record<string, unknown>;
+}
+
+function bearerToken(header: string | undefined): string | null {
+  const match = header ? /^Bearer\s+(\S+)$/iu.exec(header) : null;
+  return match?.[1] ?? null;
+}
+
+/** The HTTP side: `POST /api/op/<op>`, the WebSocket upgrade, health, and the web client's files. */
+export async function createHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
+  const { services, logger } = deps;
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    bodyLimit: limits.httpBodyMaxBytes,
+    disableRequestLogging: true,
+    trustProxy: false,
+  });
+
+  app.setErrorHandler((error, request, reply) => {
+    const code = (error as { code?: unknown }).code;
+    const statusCode = (error as { statusCode?: unknown }).statusCode;
+    let mapped: unknown = error;
+    if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') mapped = new AppError('request.too_large', 'the request body is too large');
+    else if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500)
+      mapped = new AppError('request.invalid', 'the request body is not valid JSON');
+    const { status, body } = errorReply(mapped, request.id, logger);
+    void reply.status(status).send(body);
+  });
+
+  await app.register(websocket, { options: { maxPayload: limits.frameMaxBytes } });
+  app.get(paths.socket, { websocket: true }, (socket, request) => deps.gateway.accept(socket, request.ip));
+
+  app.get(paths.health, async () => ({ ok: true, ...deps.health() }));
+
+  app.post<{ Params: { op: string } }>(`${paths.op}:op`, async (request, reply) => {
+    const op = request.params.op;
+    if (!isOpName(op)) throw new AppError('request.unknown_op', `unknown op ${op}`);
+    const token = bearerToken(request.headers.authorization);
+    const auth = token ? await services.auth.authenticate(token) : null;
+    const data = await runOp(services, op, request.body, auth?.actor ?? null, { address: request.ip });
+    return reply.send(data);
+  });
+
+  app.all('/api/*', async (request) => {
+    throw new AppError('request.unknown_op', `no such endpoint ${request.method} ${request.url}`);
+  });
+
+  if (deps.webDir && existsSync(join(deps.webDir, 'index.html'))) {
+    await app.register(fastifyStatic, { root: deps.webDir, wildcard: false, index: ['index.html'] });
+    // Client-side routes load the app shell.
+    app.setNotFoundHandler((request, reply) => {
+      if (request.method === 'GET' && !request.url.startsWith('/api/')) return reply.sendFile('index.html');
+      return reply.status(404).send({ code: 'request.unknown_op', message: 'not found', requestId: request.id });
+    });
+  } else {
+    app.get('/', async (_request, reply) =>
+      reply.type('text/plain; charset=utf-8').send('Feige API is running. The web client is not built: run `npm run build`.\n'),
+    );
+  }
+  return app;
+}

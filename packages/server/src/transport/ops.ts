@@ -1,0 +1,67 @@
+import { schemas, type OpInput, type OpName, type OpResult } from '@feige/protocol';
+import { AppError } from '../lib/app-error.js';
+import type { Actor, Origin, Services } from '../services/index.js';
+
+type Handler<O extends OpName> = (s: Services, actor: Actor, input: OpInput<O>, origin: Origin) => Promise<OpResult<O>>;
+type PublicHandler<O extends OpName> = (s: Services, input: OpInput<O>, origin: Origin) => Promise<OpResult<O>>;
+
+/** Ops callable without a session. */
+const publicHandlers: { [O in 'auth.register' | 'auth.login']: PublicHandler<O> } = {
+  'auth.register': (s, input) => s.auth.register(input),
+  'auth.login': (s, input, origin) => s.auth.login(input, origin),
+};
+
+/** Every other op: one line each from the wire to one service method, shared by HTTP and WebSocket. */
+const handlers: { [O in Exclude<OpName, keyof typeof publicHandlers>]: Handler<O> } = {
+  'auth.logout': (s, a) => s.auth.logout(a),
+  'auth.me': (s, a) => s.auth.me(a),
+  'auth.changePassword': (s, a, i) => s.auth.changePassword(a, i),
+  'sessions.list': (s, a) => s.auth.listSessions(a),
+  'sessions.revoke': (s, a, i) => s.auth.revokeSession(a, i),
+  'users.search': (s, a, i) => s.friends.search(a, i),
+  'friends.list': (s, a) => s.friends.list(a),
+  'friends.requests': (s, a) => s.friends.requests(a),
+  'friends.request': (s, a, i) => s.friends.request(a, i),
+  'friends.accept': (s, a, i) => s.friends.accept(a, i),
+  'friends.decline': (s, a, i) => s.friends.decline(a, i),
+  'friends.cancel': (s, a, i) => s.friends.cancel(a, i),
+  'friends.remove': (s, a, i) => s.friends.remove(a, i),
+  'blocks.list': (s, a) => s.friends.blocks(a),
+  'blocks.add': (s, a, i) => s.friends.block(a, i),
+  'blocks.remove': (s, a, i) => s.friends.unblock(a, i),
+  'conversations.list': (s, a) => s.conversations.list(a),
+  'conversations.openDirect': (s, a, i) => s.conversations.openDirect(a, i),
+  'messages.send': (s, a, i) => s.messages.send(a, i),
+  'messages.history': (s, a, i) => s.conversations.history(a, i),
+  'messages.read': (s, a, i) => s.conversations.markRead(a, i),
+  'typing.start': (s, a, i) => s.conversations.typing(a, i),
+  'sync.get': (s, a, i) => s.sync.get(a, i),
+  ping: async () => ({ now: Date.now() }),
+};
+
+export function isPublicOp(op: OpName): op is keyof typeof publicHandlers {
+  return Object.hasOwn(publicHandlers, op);
+}
+
+/** Parses `data` with the op's schema, then calls its handler. Invalid input becomes `request.invalid` with issues. */
+export async function runOp(
+  services: Services,
+  op: OpName,
+  data: unknown,
+  actor: Actor | null,
+  origin: Origin,
+): Promise<unknown> {
+  const parsed = schemas[op].safeParse(data ?? {});
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
+    const first = issues[0];
+    throw new AppError('request.invalid', first ? `${first.path || 'input'} ${first.message}` : 'invalid input', { issues });
+  }
+  if (isPublicOp(op)) {
+    const handler = publicHandlers[op] as PublicHandler<typeof op>;
+    return handler(services, parsed.data as never, origin);
+  }
+  if (!actor) throw new AppError('auth.required', 'sign in first');
+  const handler = handlers[op] as Handler<typeof op>;
+  return handler(services, actor, parsed.data as never, origin);
+}

@@ -1,0 +1,46 @@
+import { closeCodes, limits, type ServerFrame } from '@feige/protocol';
+import type { WebSocket } from 'ws';
+import type { Actor } from '../../services/index.js';
+
+/** Past this much unsent data a reader is too slow: drop it and let it resume by sync, instead of growing memory. */
+const maxBufferedBytes = 4 * 1024 * 1024;
+
+/** One WebSocket and what the gateway knows about it. */
+export class Connection {
+  actor: Actor | null = null;
+  lastHeardAt = performance.now();
+  /** Frames of one socket are handled one after another, so a client's sends keep their order. */
+  queue: Promise<void> = Promise.resolve();
+  closed = false;
+
+  constructor(
+    readonly socket: WebSocket,
+    readonly address: string,
+  ) {}
+
+  send(frame: ServerFrame): void {
+    this.sendRaw(JSON.stringify(frame));
+  }
+
+  /** For frames serialised once and sent to many sockets. */
+  sendRaw(text: string): void {
+    if (this.closed || this.socket.readyState !== this.socket.OPEN) return;
+    if (this.socket.bufferedAmount > maxBufferedBytes) {
+      this.close(closeCodes.slowConsumer, 'too slow; reconnect and sync');
+      return;
+    }
+    this.socket.send(text);
+  }
+
+  close(code: number, reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.socket.close(code, reason);
+    // A peer that never answers the close handshake must not hold the socket open.
+    setTimeout(() => this.socket.terminate(), 2_000).unref();
+  }
+
+  isIdle(now: number): boolean {
+    return now - this.lastHeardAt > limits.idleTimeoutMs;
+  }
+}

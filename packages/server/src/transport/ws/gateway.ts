@@ -1,0 +1,142 @@
+import { randomUUID } from 'node:crypto';
+import { authFrameData, closeCodes, isOpName, limits, requestFrame, type ErrorDto } from '@feige/protocol';
+import type { WebSocket } from 'ws';
+import { AppError } from '../../lib/app-error.js';
+import type { Clock } from '../../lib/clock.js';
+import type { Logger } from '../../lib/logger.js';
+import { tokenBucket } from '../../lib/rate-limiter.js';
+import type { Services } from '../../services/index.js';
+import type { Bus } from '../../bus/bus.js';
+import { errorReply } from '../error-reply.js';
+import { runOp } from '../ops.js';
+import { Connection } from './connection.js';
+import { connectionRegistry } from './registry.js';
+
+export interface GatewayDeps {
+  services: Services;
+  bus: Bus;
+  clock: Clock;
+  logger: Logger;
+}
+
+/**
+ * The WebSocket gateway: authenticates sockets, enforces frame limits, dispatches ops to the same handlers as HTTP,
+ * and pushes each user's updates and events to their sockets.
+ */
+export function createGateway(deps: GatewayDeps) {
+  const { services, logger } = deps;
+  const registry = connectionRegistry(deps.bus);
+  const pending = new Set<Connection>();
+  let shuttingDown = false;
+
+  const idleSweep = setInterval(() => {
+    const now = performance.now();
+    for (const c of [...pending, ...registry.all()]) if (c.isIdle(now)) c.close(closeCodes.idle, 'idle');
+  }, 5_000);
+  idleSweep.unref();
+
+  function replyError(c: Connection, id: string, error: unknown): ErrorDto {
+    const { body } = errorReply(error, randomUUID(), logger);
+    c.send({ type: 'reply', id, ok: false, error: body });
+    return body;
+  }
+
+  async function authenticate(c: Connection, id: string, data: unknown): Promise<void> {
+    if (c.actor) throw new AppError('auth.already_authenticated', 'this socket is already signed in');
+    const parsed = authFrameData.safeParse(data);
+    if (!parsed.success) throw new AppError('request.invalid', 'auth needs { token }');
+    let auth;
+    try {
+      auth = await services.auth.authenticate(parsed.data.token);
+    } catch (error) {
+      replyError(c, id, error);
+      c.close(closeCodes.authFailed, 'authentication failed');
+      return;
+    }
+    if (c.closed) return;
+    pending.delete(c);
+    c.actor = auth.actor;
+    registry.add(auth.actor.userId, c);
+    // Counted at once (before any await) so a close that races in is always matched by this connect.
+    const announced = services.presence.connected(auth.actor.userId);
+    // Read pts after subscribing: anything committed later arrives live, anything earlier is covered by sync.
+    const pts = await services.sync.currentPts(auth.actor.userId);
+    c.send({ type: 'reply', id, ok: true, data: { user: auth.user, session: auth.session, pts } });
+    await announced;
+  }
+
+  async function handleFrame(c: Connection, raw: string): Promise<void> {
+    let id = '?';
+    try {
+      let json: unknown;
+      try {
+        json = JSON.parse(raw);
+      } catch {
+        throw new AppError('request.invalid', 'a frame must be JSON');
+      }
+      const frame = requestFrame.safeParse(json);
+      if (!frame.success) {
+        const maybeId = (json as { id?: unknown } | null)?.id;
+        if (typeof maybeId === 'string' && maybeId.length <= 64) id = maybeId;
+        throw new AppError('request.invalid', 'a frame is { id, op, data }');
+      }
+      id = frame.data.id;
+      if (shuttingDown) throw new AppError('server.shutting_down', 'the server is restarting; reconnect shortly');
+      if (frame.data.op === 'auth') return await authenticate(c, id, frame.data.data);
+      if (!isOpName(frame.data.op)) throw new AppError('request.unknown_op', `unknown op ${frame.data.op}`);
+      if (!c.actor) throw new AppError('auth.required', 'send { op: "auth" } first');
+      const data = await runOp(services, frame.data.op, frame.data.data, c.actor, { address: c.address });
+      c.send({ type: 'reply', id, ok: true, data });
+    } catch (error) {
+      replyError(c, id, error);
+    }
+  }
+
+  return {
+    accept(socket: WebSocket, address: string): void {
+      const c = new Connection(socket, address);
+      const bucket = tokenBucket(deps.clock, { perSecond: limits.framesPerSecond, burst: limits.framesBurst });
+      pending.add(c);
+      if (shuttingDown) c.close(closeCodes.goingAway, 'server shutting down');
+      const deadline = setTimeout(() => {
+        if (!c.actor) c.close(closeCodes.authTimeout, 'authentication timed out');
+      }, limits.authDeadlineMs);
+      deadline.unref();
+
+      socket.on('message', (data, isBinary) => {
+        c.lastHeardAt = performance.now();
+        const wait = bucket.take();
+        const text = isBinary ? '' : data.toString();
+        if (wait > 0) {
+          const id = /"id"\s*:\s*"([^"]{1,64})"/u.exec(text)?.[1] ?? '?';
+          replyError(c, id, new AppError('rate.limited', 'too many frames; slow down', { retryAfterMs: wait }));
+          return;
+        }
+        c.queue = c.queue.then(() => handleFrame(c, text));
+      });
+      socket.on('error', (error) => logger.debug({ err: error }, 'socket error'));
+      socket.on('close', () => {
+        clearTimeout(deadline);
+        c.closed = true;
+        pending.delete(c);
+        const actor = c.actor;
+        if (!actor) return;
+        registry.remove(actor.userId, c);
+        services.presence.disconnected(actor.userId).catch((err: unknown) => logger.error({ err }, 'presence update failed'));
+      });
+    },
+
+    stats: () => ({ sockets: registry.all().length + pending.size, users: registry.userCount() }),
+
+    /** Closes every socket with a reason; clients reconnect elsewhere or later and resume by sync. */
+    async shutdown(): Promise<void> {
+      shuttingDown = true;
+      clearInterval(idleSweep);
+      const all = [...pending, ...registry.all()];
+      for (const c of all) c.close(closeCodes.goingAway, 'server shutting down');
+      await Promise.all(all.map((c) => c.queue.catch(() => undefined)));
+    },
+  };
+}
+
+export type Gateway = ReturnType<typeof createGateway>;

@@ -1,0 +1,54 @@
+import type { Bus, BusMessage } from '../../bus/bus.js';
+import type { Connection } from './connection.js';
+import { closeCodes } from '@feige/protocol';
+
+/**
+ * The authenticated sockets on this node, by user. Each user with at least one socket has exactly one bus
+ * subscription; it goes away with their last socket, so dead connections leave nothing behind.
+ */
+export function connectionRegistry(bus: Bus) {
+  const byUser = new Map<string, { connections: Set<Connection>; unsubscribe: () => void }>();
+
+  function deliver(userId: string, message: BusMessage): void {
+    const entry = byUser.get(userId);
+    if (!entry) return;
+    if (message.kind === 'revoke') {
+      const revoked = new Set(message.sessionIds);
+      for (const c of entry.connections)
+        if (c.actor && revoked.has(c.actor.sessionId)) c.close(closeCodes.sessionRevoked, 'session revoked');
+      return;
+    }
+    // Serialise once for all of this user's sockets.
+    const text = JSON.stringify(message.kind === 'update' ? { type: 'update', update: message.update } : { type: 'event', event: message.event });
+    for (const c of entry.connections) c.sendRaw(text);
+  }
+
+  return {
+    add(userId: string, connection: Connection): void {
+      let entry = byUser.get(userId);
+      if (!entry) {
+        entry = { connections: new Set(), unsubscribe: bus.subscribe(userId, (m) => deliver(userId, m)) };
+        byUser.set(userId, entry);
+      }
+      entry.connections.add(connection);
+    },
+
+    /** Returns true when this was the user's last socket here. */
+    remove(userId: string, connection: Connection): boolean {
+      const entry = byUser.get(userId);
+      if (!entry || !entry.connections.delete(connection)) return false;
+      if (entry.connections.size > 0) return false;
+      entry.unsubscribe();
+      byUser.delete(userId);
+      return true;
+    },
+
+    all(): Connection[] {
+      return [...byUser.values()].flatMap((e) => [...e.connections]);
+    },
+
+    userCount: () => byUser.size,
+  };
+}
+
+export type ConnectionRegistry = ReturnType<typeof connectionRegistry>;

@@ -5,6 +5,7 @@ import { createLogger } from './lib/logger.js';
 
 export { createApp, type AppOptions, type FeigeApp } from './app.js';
 export { loadConfig, ConfigError, type ServerConfig } from './config.js';
+export { AppError } from './lib/app-error.js';
 export { manualClock, systemClock, type Clock } from './lib/clock.js';
 export { createLogger, silentLogger, type Logger } from './lib/logger.js';
 export { inProcessBus, type Bus } from './bus/bus.js';

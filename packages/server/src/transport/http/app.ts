@@ -28,9 +28,9 @@ function bearerToken(header: string | undefined): string | null {
 export async function createHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   const { services, logger } = deps;
   const app = Fastify({
-    loggerInstance: logger as FastifyBaseLogger,
+    // Per-request lines would drown the log; errors are logged by errorReply with their request id.
+    loggerInstance: logger.child({}, { level: 'warn' }) as FastifyBaseLogger,
     bodyLimit: limits.httpBodyMaxBytes,
-    disableRequestLogging: true,
     trustProxy: false,
   });
 

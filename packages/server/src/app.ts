@@ -16,6 +16,7 @@ export interface AppOptions {
   ids?: IdGenerator;
   bus?: Bus;
   loginLimits?: LoginLimits;
+  authDeadlineMs?: number;
 }
 
 export interface FeigeApp {
@@ -43,7 +44,13 @@ export async function createApp(options: AppOptions): Promise<FeigeApp> {
     logger: options.logger,
     loginLimits: options.loginLimits ?? defaultLoginLimits,
   });
-  const gateway = createGateway({ services, bus, clock, logger: options.logger });
+  const gateway = createGateway({
+    services,
+    bus,
+    clock,
+    logger: options.logger,
+    ...(options.authDeadlineMs === undefined ? {} : { authDeadlineMs: options.authDeadlineMs }),
+  });
   const stats = () => ({ ...gateway.stats(), subscriptions: bus.subscriptionCount() });
   const http = await createHttpApp({ services, gateway, logger: options.logger, webDir: options.webDir, health: stats });
   let closing: Promise<void> | undefined;

@@ -1,2 +1,3 @@
 export * from './server.js';
 export * from './postgres.js';
+export * from './clients.js';

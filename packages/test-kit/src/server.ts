@@ -20,6 +20,8 @@ export interface TestServerOptions {
   /** Use a manual clock that tests move with `clock.advance(ms)`. */
   manualClock?: boolean;
   loginLimits?: Partial<LoginLimits>;
+  /** How long a socket may stay unauthenticated (default: the protocol's 10 s). */
+  authDeadlineMs?: number;
 }
 
 export interface TestServer {
@@ -53,6 +55,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     webDir: null,
     clock,
     loginLimits: { ...defaultLoginLimits, ...options.loginLimits },
+    ...(options.authDeadlineMs === undefined ? {} : { authDeadlineMs: options.authDeadlineMs }),
   });
   const address = await app.http.listen({ host: '127.0.0.1', port: 0 });
   return {

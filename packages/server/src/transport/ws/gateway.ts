@@ -17,6 +17,8 @@ export interface GatewayDeps {
   bus: Bus;
   clock: Clock;
   logger: Logger;
+  /** Overrides limits.authDeadlineMs (tests shorten it). */
+  authDeadlineMs?: number;
 }
 
 /**
@@ -100,7 +102,7 @@ export function createGateway(deps: GatewayDeps) {
       if (shuttingDown) c.close(closeCodes.goingAway, 'server shutting down');
       const deadline = setTimeout(() => {
         if (!c.actor) c.close(closeCodes.authTimeout, 'authentication timed out');
-      }, limits.authDeadlineMs);
+      }, deps.authDeadlineMs ?? limits.authDeadlineMs);
       deadline.unref();
 
       socket.on('message', (data, isBinary) => {
@@ -124,6 +126,13 @@ export function createGateway(deps: GatewayDeps) {
         registry.remove(actor.userId, c);
         services.presence.disconnected(actor.userId).catch((err: unknown) => logger.error({ err }, 'presence update failed'));
       });
+    },
+
+    /** Cuts a user's sockets without a close handshake, as a lost network would (admin kick; tests). */
+    terminateUser(userId: string): number {
+      const sockets = registry.all().filter((c) => c.actor?.userId === userId);
+      for (const c of sockets) c.socket.terminate();
+      return sockets.length;
     },
 
     stats: () => ({ sockets: registry.all().length + pending.size, users: registry.userCount() }),

@@ -23,6 +23,6 @@ export const limits = {
   heartbeatIntervalMs: 15_000,
   idleTimeoutMs: 45_000,
   /** Frames per socket: a token bucket of `framesBurst` refilled at `framesPerSecond`. */
-  framesPerSecond: 20,
-  framesBurst: 60,
+  framesPerSecond: 50,
+  framesBurst: 100,
 } as const;

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { createApp, type FeigeApp } from './app.js';
-import { loadConfig, type ServerConfig } from './config.js';
+import type { ServerConfig } from './config.js';
 import { createLogger } from './lib/logger.js';
 
 export { createApp, type AppOptions, type FeigeApp } from './app.js';

@@ -15,7 +15,7 @@ export function uniqueName(base = 'user'): string {
 export function newClient(server: Pick<TestServer, 'url'>, options: Partial<ClientOptions> & { storage?: KeyValueStore } = {}): FeigeClient {
   return createClient({
     baseUrl: server.url,
-    WebSocket: WebSocket as unknown as NonNullable<ClientOptions['WebSocket']>,
+    WebSocket,
     storage: options.storage ?? createMemoryStore(),
     reconnect: { baseMs: 50, maxMs: 500 },
     onError: (error) => {

@@ -12,6 +12,7 @@ export class Connection {
   /** Frames of one socket are handled one after another, so a client's sends keep their order. */
   queue: Promise<void> = Promise.resolve();
   closed = false;
+  revoked = false;
 
   constructor(
     readonly socket: WebSocket,
@@ -30,6 +31,15 @@ export class Connection {
       return;
     }
     this.socket.send(text);
+  }
+
+  /**
+   * The session was revoked: refuse further frames at once, but close only after the frame being handled has been
+   * answered, so a socket that logs itself out still gets its reply.
+   */
+  revoke(): void {
+    this.revoked = true;
+    void this.queue.then(() => this.close(closeCodes.sessionRevoked, 'session revoked'));
   }
 
   close(code: number, reason: string): void {

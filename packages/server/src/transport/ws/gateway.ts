@@ -87,6 +87,7 @@ export function createGateway(deps: GatewayDeps) {
       if (frame.data.op === 'auth') return await authenticate(c, id, frame.data.data);
       if (!isOpName(frame.data.op)) throw new AppError('request.unknown_op', `unknown op ${frame.data.op}`);
       if (!c.actor) throw new AppError('auth.required', 'send { op: "auth" } first');
+      if (c.revoked) throw new AppError('auth.session_revoked', 'this session was signed out');
       const data = await runOp(services, frame.data.op, frame.data.data, c.actor, { address: c.address });
       c.send({ type: 'reply', id, ok: true, data });
     } catch (error) {

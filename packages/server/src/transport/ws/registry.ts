@@ -1,6 +1,5 @@
 import type { Bus, BusMessage } from '../../bus/bus.js';
 import type { Connection } from './connection.js';
-import { closeCodes } from '@feige/protocol';
 
 /**
  * The authenticated sockets on this node, by user. Each user with at least one socket has exactly one bus
@@ -14,8 +13,7 @@ export function connectionRegistry(bus: Bus) {
     if (!entry) return;
     if (message.kind === 'revoke') {
       const revoked = new Set(message.sessionIds);
-      for (const c of entry.connections)
-        if (c.actor && revoked.has(c.actor.sessionId)) c.close(closeCodes.sessionRevoked, 'session revoked');
+      for (const c of entry.connections) if (c.actor && revoked.has(c.actor.sessionId)) c.revoke();
       return;
     }
     // Serialise once for all of this user's sockets.

@@ -1,0 +1,10 @@
+export { createClient } from './client.js';
+export type { ClientEvents, ClientOptions, FeigeClient, LoginParams, RegisterParams } from './types.js';
+export type { ClientState } from './connection.js';
+export type { OutboxEntry } from './outbox.js';
+export { ApiError, NetworkError } from './errors.js';
+export { createMemoryStore, fromWebStorage, type KeyValueStore, type WebStorageLike } from './storage.js';
+export type { Timers } from './timers.js';
+export type { WebSocketConstructor, WebSocketLike } from './websocket.js';
+export type { Unsubscribe } from './emitter.js';
+export { backoffDelay, type BackoffOptions } from './backoff.js';

@@ -28,10 +28,3 @@ export type ServerFrame =
   | { type: 'reply'; id: string; ok: false; error: ErrorDto }
   | { type: 'update'; update: UpdateDto }
   | { type: 'event'; event: EphemeralDto };
-
-/** The WebSocket path and the HTTP op path prefix. */
-export const paths = {
-  socket: '/ws',
-  op: '/api/op/',
-  health: '/healthz',
-} as const;

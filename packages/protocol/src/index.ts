@@ -3,5 +3,7 @@ export * from './errors.js';
 export * from './text.js';
 export * from './dto.js';
 export * from './schemas.js';
+export * from './public-ops.js';
 export * from './results.js';
 export * from './frames.js';
+export * from './paths.js';

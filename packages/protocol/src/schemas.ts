@@ -108,6 +108,3 @@ export const opNames = Object.keys(schemas) as OpName[];
 export function isOpName(value: unknown): value is OpName {
   return typeof value === 'string' && Object.hasOwn(schemas, value);
 }
-
-/** Ops a client may call before it has a session. */
-export const publicOps: ReadonlySet<OpName> = new Set(['auth.register', 'auth.login']);

@@ -67,7 +67,10 @@ export async function createHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     await app.register(fastifyStatic, { root: deps.webDir, wildcard: false, index: ['index.html'] });
     // Client-side routes load the app shell.
     app.setNotFoundHandler((request, reply) => {
-      if (request.method === 'GET' && !request.url.startsWith('/api/')) return reply.sendFile('index.html');
+      // A path with a file extension is a missing asset (say, from an older build): 404, not the app shell.
+      const path = request.url.split('?')[0] ?? '';
+      if (request.method === 'GET' && !path.startsWith('/api/') && !/\.[a-z0-9]+$/iu.test(path))
+        return reply.sendFile('index.html');
       return reply.status(404).send({ code: 'request.unknown_op', message: 'not found', requestId: request.id });
     });
   } else {

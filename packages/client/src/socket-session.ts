@@ -1,4 +1,4 @@
-import type { AuthOkDto, EphemeralDto, UpdateDto } from '@feige/protocol';
+import { limits, type AuthOkDto, type EphemeralDto, type UpdateDto } from '@feige/protocol';
 import { ApiError, NetworkError } from './errors.js';
 import { parseServerFrame, type IncomingFrame } from './server-frames.js';
 import type { Timers } from './timers.js';
@@ -67,26 +67,35 @@ export function createSocketSession(deps: SocketSessionDeps): SocketSession {
     deps.connectTimeoutMs,
   );
 
-  function send(frame: unknown): boolean {
+  function send(text: string): boolean {
     if (ws.readyState !== readyStates.open) return false;
     try {
-      ws.send(JSON.stringify(frame));
+      ws.send(text);
       return true;
     } catch {
       return false;
     }
   }
 
+  const utf8 = new TextEncoder();
+
   function sendRequest(op: string, data: unknown, timeoutMs: number, onTimeout?: () => void): Promise<unknown> {
     return new Promise((resolve, reject) => {
       const id = String(++nextId);
+      const text = JSON.stringify({ id, op, data });
+      // The server would close the socket (1009) for a frame this large, and a resend would only do it again:
+      // refuse it here, as a non-retryable error, so it cannot block what comes after it.
+      if (text.length > limits.frameMaxBytes / 3 && utf8.encode(text).length > limits.frameMaxBytes) {
+        reject(new ApiError({ code: 'request.too_large', message: `${op}: the request is too large`, requestId: id }));
+        return;
+      }
       const timer = timers.setTimeout(() => {
         pending.delete(id);
         reject(new NetworkError(`${op}: no reply within ${timeoutMs} ms`));
         onTimeout?.();
       }, timeoutMs);
       pending.set(id, { resolve, reject, timer });
-      if (!send({ id, op, data })) {
+      if (!send(text)) {
         timers.clearTimeout(timer);
         pending.delete(id);
         reject(new NetworkError(`${op}: socket is not open`));
@@ -141,7 +150,7 @@ export function createSocketSession(deps: SocketSessionDeps): SocketSession {
     // Not through sendRequest: the server answers a bad token with an error reply and closes the socket right
     // after, and the reply must be read before that close is handled (a promise callback would run too late).
     authId = String(++nextId);
-    if (!send({ id: authId, op: 'auth', data: { token: deps.token } }))
+    if (!send(JSON.stringify({ id: authId, op: 'auth', data: { token: deps.token } })))
       finish({ code: null, reason: 'socket closed before authenticating', authError: null });
   }
 

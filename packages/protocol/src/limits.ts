@@ -7,6 +7,11 @@ export const limits = {
   passwordMax: 256,
   deviceNameMax: 64,
   messageTextMax: 4000,
+  /**
+   * Also at most this many UTF-8 bytes: 4,000 emoji families (≈ 100 KB) fit, while a single "character" stacked with
+   * endless combining marks does not.
+   */
+  messageTextMaxBytes: 128 * 1024,
   friendNoteMax: 200,
   searchQueryMax: 64,
   searchResultsMax: 20,
@@ -14,9 +19,9 @@ export const limits = {
   syncPageMax: 500,
   clientMsgIdMax: 64,
   /** Largest WebSocket frame the server accepts; larger ones close the socket with 1009. */
-  frameMaxBytes: 64 * 1024,
+  frameMaxBytes: 256 * 1024,
   /** Largest HTTP body the server accepts. */
-  httpBodyMaxBytes: 64 * 1024,
+  httpBodyMaxBytes: 256 * 1024,
   /** A socket must authenticate within this time after connecting. */
   authDeadlineMs: 10_000,
   /** Clients ping at this interval; the server drops a socket silent for `idleTimeoutMs`. */

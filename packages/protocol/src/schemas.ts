@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { limits } from './limits.js';
-import { graphemeLength, isValidUsername, normalizeUsername, textProblem } from './text.js';
+import { graphemeLength, isValidUsername, normalizeUsername, textProblem, utf8Length } from './text.js';
 
 /**
  * Input schemas: everything a client sends is parsed with one of these at the server's edge.
@@ -13,7 +13,7 @@ const problemMessages = {
 } as const;
 
 /** Free user text: refused when it holds forbidden control characters or broken Unicode. */
-function userText(max: number, opts: { multiline: boolean }) {
+function userText(max: number, opts: { multiline: boolean; maxBytes?: number }) {
   return z
     .string()
     .superRefine((value, ctx) => {
@@ -22,6 +22,8 @@ function userText(max: number, opts: { multiline: boolean }) {
       else if (!opts.multiline && /[\n\r\t]/u.test(value))
         ctx.addIssue({ code: 'custom', message: 'must be a single line' });
       else if (graphemeLength(value) > max) ctx.addIssue({ code: 'custom', message: `is longer than ${max} characters` });
+      else if (opts.maxBytes !== undefined && utf8Length(value) > opts.maxBytes)
+        ctx.addIssue({ code: 'custom', message: `is larger than ${opts.maxBytes} bytes` });
     });
 }
 
@@ -52,7 +54,7 @@ const deviceName = userText(limits.deviceNameMax, { multiline: false })
   .transform((value) => value.trim() || 'Unknown device')
   .optional();
 
-export const messageText = userText(limits.messageTextMax, { multiline: true });
+export const messageText = userText(limits.messageTextMax, { multiline: true, maxBytes: limits.messageTextMaxBytes });
 
 export const clientMsgId = z
   .string()

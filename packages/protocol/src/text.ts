@@ -16,6 +16,16 @@ export function textProblem(text: string): TextProblem | null {
   return null;
 }
 
+/** Bytes the text takes in UTF-8 (well-formed text; a lone surrogate counts as the 3 bytes of U+FFFD). */
+export function utf8Length(text: string): number {
+  let bytes = 0;
+  for (const ch of text) {
+    const cp = ch.codePointAt(0) ?? 0;
+    bytes += cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+  }
+  return bytes;
+}
+
 /** Usernames: letters of any script, combining marks, digits, `_`, `.` and `-`, after NFKC. */
 const usernamePattern = /^[\p{L}\p{M}\p{N}_.-]+$/u;
 

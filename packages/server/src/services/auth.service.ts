@@ -1,6 +1,7 @@
 import { usernameKey, type AuthResultDto, type OpInput, type SelfDto, type SessionDto } from '@feige/protocol';
 import { AppError } from '../lib/app-error.js';
 import { dummyPasswordHash, hashPassword, verifyPassword } from '../lib/passwords.js';
+import { keyedMutex } from '../lib/keyed-mutex.js';
 import { windowLimiter } from '../lib/rate-limiter.js';
 import { hashToken, newSessionToken } from '../lib/tokens.js';
 import { UniqueViolation } from '../storage/errors.js';
@@ -23,6 +24,7 @@ export function authService(deps: ServiceDeps & { loginLimits: LoginLimits }) {
   const { storage, clock, ids, bus } = deps;
   const byAccount = windowLimiter(clock, { max: deps.loginLimits.perAccount, windowMs: deps.loginLimits.windowMs });
   const byAddress = windowLimiter(clock, { max: deps.loginLimits.perAddress, windowMs: deps.loginLimits.windowMs });
+  const oneAtATime = keyedMutex();
 
   async function openSession(user: UserRecord, deviceName: string): Promise<AuthResultDto> {
     const token = newSessionToken();
@@ -69,15 +71,20 @@ export function authService(deps: ServiceDeps & { loginLimits: LoginLimits }) {
     /** Unknown user and wrong password answer alike, and take alike long. */
     async login(input: OpInput<'auth.login'>, origin: Origin): Promise<AuthResultDto> {
       const key = usernameKey(input.username);
-      refuseIfLimited(key, origin.address);
-      const user = await storage.repos.users.byUsernameKey(key);
-      const ok = await verifyPassword(input.password, user?.passwordHash ?? (await dummyPasswordHash()));
-      if (!user || !ok) {
-        byAccount.hit(key);
-        byAddress.hit(origin.address);
-        throw new AppError('auth.bad_credentials', 'wrong username or password');
-      }
-      byAccount.reset(key);
+      // One password check at a time per account, so guesses sent all at once meet the limit one by one
+      // instead of all passing the check before the first failure is counted.
+      const user = await oneAtATime(key, async () => {
+        refuseIfLimited(key, origin.address);
+        const found = await storage.repos.users.byUsernameKey(key);
+        const ok = await verifyPassword(input.password, found?.passwordHash ?? (await dummyPasswordHash()));
+        if (!found || !ok) {
+          byAccount.hit(key);
+          byAddress.hit(origin.address);
+          throw new AppError('auth.bad_credentials', 'wrong username or password');
+        }
+        byAccount.reset(key);
+        return found;
+      });
       return openSession(user, input.deviceName ?? 'Unknown device');
     },
 
@@ -96,6 +103,12 @@ export function authService(deps: ServiceDeps & { loginLimits: LoginLimits }) {
         user: selfDto(user),
         session: sessionDto({ ...session, lastSeenAt: now }, session.id),
       };
+    },
+
+    /** Whether the session can still act (it may have been revoked since it authenticated). */
+    async isActive(sessionId: string): Promise<boolean> {
+      const session = await storage.repos.sessions.byId(sessionId);
+      return session !== undefined && session.revokedAt === null;
     },
 
     async me(actor: Actor): Promise<{ user: SelfDto; session: SessionDto }> {

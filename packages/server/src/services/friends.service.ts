@@ -37,6 +37,7 @@ export function friendsService(deps: ServiceDeps & { presence: PresenceService }
       const request = await repos.social.requestById(requestId);
       const mine = request && (allowed === 'to' ? request.toId : request.fromId) === actor.userId;
       if (!request || !mine || request.state !== 'pending') throw new AppError('friend.request_not_found', 'no such pending request');
+      await repos.users.lock([request.fromId, request.toId]);
       const now = clock.now();
       if (!(await repos.social.settleRequest(request.id, state, now)))
         throw new AppError('friend.request_not_found', 'no such pending request');
@@ -103,6 +104,8 @@ export function friendsService(deps: ServiceDeps & { presence: PresenceService }
     async request(actor: Actor, input: OpInput<'friends.request'>): Promise<{ request: FriendRequestDto }> {
       if (input.userId === actor.userId) throw new AppError('friend.self', 'you cannot befriend yourself');
       const { dto, records } = await storage.transaction(async (repos) => {
+        // Two requests between the same pair (either direction) run one after the other, never interleaved.
+        await repos.users.lock([actor.userId, input.userId]);
         const [me, them] = [await requireUser(repos, actor.userId), await requireUser(repos, input.userId)];
         const blocks = await repos.social.blockedEitherWay(me.id, them.id);
         if (blocks.bBlocksA) throw new AppError('friend.blocked', 'this user does not accept requests from you');
@@ -155,6 +158,7 @@ export function friendsService(deps: ServiceDeps & { presence: PresenceService }
     /** Ends the friendship for both; the chat history stays readable, new messages are refused. */
     async remove(actor: Actor, input: OpInput<'friends.remove'>): Promise<Record<string, never>> {
       const records = await storage.transaction(async (repos) => {
+        await repos.users.lock([actor.userId, input.userId]);
         if (!(await repos.social.removeFriendship(actor.userId, input.userId)))
           throw new AppError('friend.not_friends', 'you are not friends');
         return appendUpdates(repos, clock.now(), [
@@ -176,6 +180,7 @@ export function friendsService(deps: ServiceDeps & { presence: PresenceService }
       if (input.userId === actor.userId) throw new AppError('block.self', 'you cannot block yourself');
       const records = await storage.transaction(async (repos) => {
         const target = await requireUser(repos, input.userId);
+        await repos.users.lock([actor.userId, target.id]);
         const now = clock.now();
         if (!(await repos.social.addBlock(actor.userId, target.id, now))) return [];
         const entries: { userId: string; body: UpdateBody }[] = [

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { displayNameKey } from './repos/users.repo.js';
 
 /**
  * Schema migrations, applied in order at start-up. Each runs once; the applied names are kept in `feige_migrations`.
@@ -95,6 +96,15 @@ const migrations: Migration[] = [
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .addPrimaryKeyConstraint('updates_pk', ['user_id', 'pts'])
         .execute();
+    },
+  },
+  {
+    name: '0002_display_name_key',
+    async up(db) {
+      await db.schema.alterTable('users').addColumn('display_name_key', 'text', (c) => c.notNull().defaultTo('')).execute();
+      const users = await sql<{ id: string; display_name: string }>`select id, display_name from users`.execute(db);
+      for (const user of users.rows)
+        await sql`update users set display_name_key = ${displayNameKey(user.display_name)} where id = ${user.id}`.execute(db);
     },
   },
 ];

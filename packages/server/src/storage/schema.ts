@@ -7,6 +7,8 @@ export interface Database {
     username: string;
     username_key: string;
     display_name: string;
+    /** display_name folded for search (see displayNameKey). */
+    display_name_key: string;
     password_hash: string;
     created_at: number;
     /** The newest pts of this user's update log. */

@@ -17,6 +17,14 @@ function toRecord(row: Pick<Row, 'id' | 'username' | 'display_name' | 'password_
 
 const columns = ['id', 'username', 'display_name', 'password_hash', 'created_at'] as const;
 
+/**
+ * Display names are searched through a folded copy: SQL's lower() knows only ASCII on SQLite, while people search
+ * for Ђорђе, Émile and ＡＢＣ whatever the case or width.
+ */
+export function displayNameKey(name: string): string {
+  return name.normalize('NFKC').toLowerCase();
+}
+
 /** Escapes LIKE wildcards so user input matches literally. */
 function likeLiteral(text: string): string {
   return text.replace(/[\\%_]/gu, (c) => `\\${c}`);
@@ -33,6 +41,7 @@ export function usersRepo(db: Kysely<Database>) {
             username: user.username,
             username_key: user.usernameKey,
             display_name: user.displayName,
+            display_name_key: displayNameKey(user.displayName),
             password_hash: user.passwordHash,
             created_at: user.createdAt,
           })
@@ -59,14 +68,14 @@ export function usersRepo(db: Kysely<Database>) {
     /** Username-key prefix or display-name substring, excluding `excludeIds`. */
     async search(input: { keyPrefix: string; nameFragment: string; excludeIds: string[]; limit: number }) {
       const prefix = `${likeLiteral(input.keyPrefix)}%`;
-      const fragment = `%${likeLiteral(input.nameFragment.toLowerCase())}%`;
+      const fragment = `%${likeLiteral(displayNameKey(input.nameFragment))}%`;
       let query = db
         .selectFrom('users')
         .select(columns)
         .where((eb) =>
           eb.or([
             sql<boolean>`username_key like ${prefix} escape '\\'`,
-            sql<boolean>`lower(display_name) like ${fragment} escape '\\'`,
+            sql<boolean>`display_name_key like ${fragment} escape '\\'`,
           ]),
         );
       if (input.excludeIds.length > 0) query = query.where('id', 'not in', input.excludeIds);
@@ -77,6 +86,17 @@ export function usersRepo(db: Kysely<Database>) {
         .limit(input.limit)
         .execute();
       return rows.map(toRecord);
+    },
+
+    /**
+     * Locks the users' rows until commit, in id order so that two transactions over the same users queue up instead
+     * of deadlocking. (A no-op write: it works the same on PostgreSQL, which locks the rows, and on SQLite, which
+     * takes its single write lock.)
+     */
+    async lock(ids: readonly string[]): Promise<void> {
+      for (const id of [...new Set(ids)].sort()) {
+        await db.updateTable('users').set((eb) => ({ pts: eb.ref('pts') })).where('id', '=', id).execute();
+      }
     },
 
     async setPasswordHash(id: string, hash: string): Promise<void> {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import websocket from '@fastify/websocket';
 import fastifyStatic from '@fastify/static';
-import { isOpName, limits, paths } from '@feige/protocol';
+import { isOpName, limits, paths, publicOps } from '@feige/protocol';
 import { AppError } from '../../lib/app-error.js';
 import type { Logger } from '../../lib/logger.js';
 import type { Services } from '../../services/index.js';
@@ -19,6 +19,13 @@ export interface HttpDeps {
   health(): Record<string, unknown>;
 }
 
+/** A child logger at `level` or the parent's level, whichever says less (a child's level overrides its parent's). */
+function quieter(logger: Logger, level: string): Logger {
+  const values = logger.levels.values;
+  const parent = values[logger.level] ?? Infinity;
+  return logger.child({}, { level: (values[level] ?? 0) > parent ? level : logger.level });
+}
+
 function bearerToken(header: string | undefined): string | null {
   const match = header ? /^Bearer\s+(\S+)$/iu.exec(header) : null;
   return match?.[1] ?? null;
@@ -29,7 +36,7 @@ export async function createHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   const { services, logger } = deps;
   const app = Fastify({
     // Per-request lines would drown the log; errors are logged by errorReply with their request id.
-    loggerInstance: logger.child({}, { level: 'warn' }) as FastifyBaseLogger,
+    loggerInstance: quieter(logger, 'warn') as FastifyBaseLogger,
     bodyLimit: limits.httpBodyMaxBytes,
     trustProxy: false,
   });
@@ -53,7 +60,8 @@ export async function createHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   app.post<{ Params: { op: string } }>(`${paths.op}:op`, async (request, reply) => {
     const op = request.params.op;
     if (!isOpName(op)) throw new AppError('request.unknown_op', `unknown op ${op}`);
-    const token = bearerToken(request.headers.authorization);
+    // Logging in must work even from a client still holding a revoked token.
+    const token = publicOps.has(op) ? null : bearerToken(request.headers.authorization);
     const auth = token ? await services.auth.authenticate(token) : null;
     const data = await runOp(services, op, request.body, auth?.actor ?? null, { address: request.ip });
     return reply.send(data);

@@ -59,6 +59,14 @@ export function createGateway(deps: GatewayDeps) {
     pending.delete(c);
     c.actor = auth.actor;
     registry.add(auth.actor.userId, c);
+    // A revoke published while we were authenticating missed this socket; from here on the subscription catches it.
+    if (!(await services.auth.isActive(auth.actor.sessionId))) {
+      registry.remove(auth.actor.userId, c);
+      c.actor = null;
+      replyError(c, id, new AppError('auth.session_revoked', 'this session was signed out'));
+      c.close(closeCodes.sessionRevoked, 'session revoked');
+      return;
+    }
     // Counted at once (before any await) so a close that races in is always matched by this connect.
     const announced = services.presence.connected(auth.actor.userId);
     // Read pts after subscribing: anything committed later arrives live, anything earlier is covered by sync.

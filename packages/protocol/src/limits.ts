@@ -13,6 +13,14 @@ export const limits = {
    */
   messageTextMaxBytes: 128 * 1024,
   friendNoteMax: 200,
+  groupTitleMax: 64,
+  groupAnnouncementMax: 2000,
+  groupNicknameMax: 32,
+  /** Default cap on members per group (the server can be configured higher or lower). */
+  groupMembersDefault: 2000,
+  /** Up to this size, senders may see who read each message; above it, counts only. */
+  groupReadersListMax: 500,
+  groupInviteBatchMax: 100,
   searchQueryMax: 64,
   searchResultsMax: 20,
   historyPageMax: 100,

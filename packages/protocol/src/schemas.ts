@@ -64,6 +64,17 @@ export const clientMsgId = z
 
 const empty = z.strictObject({});
 
+const groupTitle = userText(limits.groupTitleMax, { multiline: false })
+  .transform((value) => value.normalize('NFC').trim())
+  .refine((value) => value.length > 0, 'must not be empty');
+
+const userIds = z.array(id).max(limits.groupInviteBatchMax);
+
+const inGroup = { conversationId: id };
+
+/** Invite-link tokens are random base64url strings. */
+const inviteToken = z.string().min(16).max(64).regex(/^[A-Za-z0-9_-]+$/u, 'is not a valid invite token');
+
 export const schemas = {
   'auth.register': z.strictObject({ username, displayName, password, deviceName }),
   'auth.login': z.strictObject({ username: z.string().max(limits.usernameMax * 4), password: z.string().max(limits.passwordMax), deviceName }),
@@ -84,6 +95,42 @@ export const schemas = {
   'blocks.add': z.strictObject({ userId: id }),
   'blocks.remove': z.strictObject({ userId: id }),
   'conversations.list': empty,
+  'conversations.get': z.strictObject({ conversationId: id }),
+  'conversations.updateSettings': z.strictObject({
+    conversationId: id,
+    muted: z.boolean().optional(),
+    pinned: z.boolean().optional(),
+    nickname: userText(limits.groupNicknameMax, { multiline: false }).transform((v) => v.normalize('NFC').trim()).optional(),
+  }),
+  'groups.create': z.strictObject({ title: groupTitle, userIds }),
+  'groups.members': z.strictObject(inGroup),
+  'groups.rename': z.strictObject({ ...inGroup, title: groupTitle }),
+  'groups.setAnnouncement': z.strictObject({
+    ...inGroup,
+    text: userText(limits.groupAnnouncementMax, { multiline: true }).transform((v) => v.trim()),
+  }),
+  'groups.updateSettings': z.strictObject({
+    ...inGroup,
+    historyVisibility: z.enum(['joined', 'all']).optional(),
+    inviteApproval: z.boolean().optional(),
+  }),
+  'groups.invite': z.strictObject({ ...inGroup, userIds: userIds.min(1) }),
+  'groups.joinRequests': z.strictObject(inGroup),
+  'groups.approveJoin': z.strictObject({ requestId: id }),
+  'groups.rejectJoin': z.strictObject({ requestId: id }),
+  'groups.createInviteLink': z.strictObject({
+    ...inGroup,
+    expiresInMs: z.number().int().min(60_000).max(365 * 24 * 3600_000).optional(),
+    maxUses: z.number().int().min(1).max(100_000).optional(),
+  }),
+  'groups.inviteLinks': z.strictObject(inGroup),
+  'groups.revokeInviteLink': z.strictObject({ token: inviteToken }),
+  'groups.join': z.strictObject({ token: inviteToken }),
+  'groups.leave': z.strictObject(inGroup),
+  'groups.removeMember': z.strictObject({ ...inGroup, userId: id }),
+  'groups.setRole': z.strictObject({ ...inGroup, userId: id, role: z.enum(['admin', 'member']) }),
+  'groups.transferOwnership': z.strictObject({ ...inGroup, userId: id }),
+  'groups.dissolve': z.strictObject(inGroup),
   'conversations.openDirect': z.strictObject({ userId: id }),
   'messages.send': z.strictObject({ conversationId: id, clientMsgId, text: messageText }),
   'messages.history': z.strictObject({
@@ -92,6 +139,12 @@ export const schemas = {
     limit: z.number().int().min(1).max(limits.historyPageMax).optional(),
   }),
   'messages.read': z.strictObject({ conversationId: id, seq: z.number().int().nonnegative() }),
+  'messages.readers': z.strictObject({ conversationId: id, seq: z.number().int().positive() }),
+  'messages.readCounts': z.strictObject({
+    conversationId: id,
+    fromSeq: z.number().int().positive(),
+    toSeq: z.number().int().positive(),
+  }),
   'typing.start': z.strictObject({ conversationId: id }),
   'sync.get': z.strictObject({
     since: z.number().int().nonnegative(),

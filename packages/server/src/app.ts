@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { limits } from '@feige/protocol';
 import { inProcessBus, type Bus } from './bus/bus.js';
 import { systemClock, type Clock } from './lib/clock.js';
 import { randomIds, type IdGenerator } from './lib/ids.js';
@@ -17,6 +18,8 @@ export interface AppOptions {
   bus?: Bus;
   loginLimits?: LoginLimits;
   authDeadlineMs?: number;
+  /** Members per group (default limits.groupMembersDefault). */
+  groupMaxMembers?: number;
 }
 
 export interface FeigeApp {
@@ -43,6 +46,7 @@ export async function createApp(options: AppOptions): Promise<FeigeApp> {
     ids: options.ids ?? randomIds,
     logger: options.logger,
     loginLimits: options.loginLimits ?? defaultLoginLimits,
+    groupMaxMembers: options.groupMaxMembers ?? limits.groupMembersDefault,
   });
   const gateway = createGateway({
     services,

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { limits } from '@feige/protocol';
 import type { DatabaseConfig } from './storage/db.js';
 
 /**
@@ -15,6 +16,7 @@ export interface ServerConfig {
   logLevel: string;
   /** The built web client to serve, or null to serve the API only. */
   webDir: string | null;
+  groupMaxMembers: number;
 }
 
 const envSchema = z.object({
@@ -24,6 +26,7 @@ const envSchema = z.object({
   FEIGE_DATABASE_URL: z.string().min(1).optional(),
   FEIGE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   FEIGE_WEB_DIR: z.string().min(1).optional(),
+  FEIGE_GROUP_MAX_MEMBERS: z.coerce.number().int().min(2).max(100_000).optional(),
 });
 
 export class ConfigError extends Error {}
@@ -38,6 +41,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv, defaults: { w
       'database-url': { type: 'string' },
       'log-level': { type: 'string' },
       'web-dir': { type: 'string' },
+      'group-max-members': { type: 'string' },
     },
     strict: true,
   });
@@ -54,6 +58,9 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv, defaults: { w
     ? { kind: 'postgres', url: databaseUrl }
     : { kind: 'sqlite', file: resolve(dataDir, 'feige.sqlite') };
   const webDir = values['web-dir'] ?? e.FEIGE_WEB_DIR ?? defaults.webDir;
+  const groupMaxMembers = values['group-max-members'] !== undefined ? Number(values['group-max-members']) : (e.FEIGE_GROUP_MAX_MEMBERS ?? limits.groupMembersDefault);
+  if (!Number.isInteger(groupMaxMembers) || groupMaxMembers < 2 || groupMaxMembers > 100_000)
+    throw new ConfigError(`--group-max-members must be 2–100000, got ${values['group-max-members']}`);
   return Object.freeze({
     host: values.host ?? e.FEIGE_HOST ?? '127.0.0.1',
     port,
@@ -61,5 +68,6 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv, defaults: { w
     database,
     logLevel,
     webDir: webDir ? resolve(webDir) : null,
+    groupMaxMembers,
   });
 }

@@ -24,7 +24,7 @@ export interface RunningServer {
 /** Starts Feige as `feige serve` runs it: SQLite (or PostgreSQL), HTTP + WebSocket, the web client. */
 export async function startServer(config: Readonly<ServerConfig>): Promise<RunningServer> {
   const logger = createLogger(config.logLevel);
-  const app = await createApp({ database: config.database, logger, webDir: config.webDir });
+  const app = await createApp({ database: config.database, logger, webDir: config.webDir, groupMaxMembers: config.groupMaxMembers });
   const address = await app.http.listen({ host: config.host, port: config.port });
   const port = new URL(address).port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;

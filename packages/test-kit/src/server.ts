@@ -22,6 +22,7 @@ export interface TestServerOptions {
   loginLimits?: Partial<LoginLimits>;
   /** How long a socket may stay unauthenticated (default: the protocol's 10 s). */
   authDeadlineMs?: number;
+  groupMaxMembers?: number;
 }
 
 export interface TestServer {
@@ -56,6 +57,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     clock,
     loginLimits: { ...defaultLoginLimits, ...options.loginLimits },
     ...(options.authDeadlineMs === undefined ? {} : { authDeadlineMs: options.authDeadlineMs }),
+    ...(options.groupMaxMembers === undefined ? {} : { groupMaxMembers: options.groupMaxMembers }),
   });
   const address = await app.http.listen({ host: '127.0.0.1', port: 0 });
   return {

@@ -1,42 +1,15 @@
-import type { ConversationDto, MessageDto, OpInput } from '@feige/protocol';
+import { limits, type ConversationDto, type MessageDto, type OpInput, type UserDto } from '@feige/protocol';
 import { AppError } from '../lib/app-error.js';
 import { UniqueViolation } from '../storage/errors.js';
-import type { ConversationRecord } from '../storage/records.js';
-import type { Repos } from '../storage/storage.js';
 import { directSendRefusal, requireMembership } from './access.js';
 import type { Actor, ServiceDeps } from './context.js';
+import { conversationDto } from './conversation-dto.js';
 import { userDto } from './dto.js';
 import { appendUpdates, publishUpdates } from './updates.js';
 
 /** Conversation list, direct chats, history pages, read marks and typing. */
 export function conversationsService(deps: ServiceDeps) {
   const { storage, clock, ids, bus } = deps;
-
-  async function conversationDto(repos: Repos, conversation: ConversationRecord, userId: string): Promise<ConversationDto> {
-    const members = await repos.conversations.members(conversation.id);
-    const me = members.find((m) => m.userId === userId);
-    const peer = members.find((m) => m.userId !== userId);
-    if (!me || !peer) throw new Error(`direct conversation ${conversation.id} lacks a member`);
-    const [peerUser, lastMessage, unreadCount, refusal] = await Promise.all([
-      repos.users.byId(peer.userId),
-      conversation.lastSeq > 0 ? repos.messages.bySeq(conversation.id, conversation.lastSeq) : undefined,
-      repos.messages.countUnread(conversation.id, userId, me.readSeq),
-      directSendRefusal(repos, userId, peer.userId),
-    ]);
-    if (!peerUser) throw new Error(`direct conversation ${conversation.id} refers to a missing user`);
-    return {
-      id: conversation.id,
-      kind: 'direct',
-      peer: userDto(peerUser),
-      lastSeq: conversation.lastSeq,
-      lastMessage: lastMessage ?? null,
-      readSeq: me.readSeq,
-      peerReadSeq: peer.readSeq,
-      unreadCount,
-      canSend: refusal === null,
-      updatedAt: conversation.updatedAt,
-    };
-  }
 
   return {
     async list(actor: Actor): Promise<{ conversations: ConversationDto[] }> {
@@ -74,10 +47,11 @@ export function conversationsService(deps: ServiceDeps) {
 
     /** Older messages, `limit` at a time, oldest first within the page. Readable after unfriending too. */
     async history(actor: Actor, input: OpInput<'messages.history'>): Promise<{ messages: MessageDto[]; hasMore: boolean }> {
-      const { conversation } = await requireMembership(storage.repos, input.conversationId, actor.userId);
+      const { conversation, me } = await requireMembership(storage.repos, input.conversationId, actor.userId);
       const limit = input.limit ?? 50;
       const before = input.beforeSeq ?? conversation.lastSeq + 1;
-      const page = await storage.repos.messages.pageBefore(conversation.id, before, limit + 1);
+      // History from before I joined stays hidden unless the group shows all of it.
+      const page = await storage.repos.messages.pageBefore(conversation.id, before, limit + 1, me.visibleFromSeq);
       const hasMore = page.length > limit;
       return { messages: hasMore ? page.slice(1) : page, hasMore };
     },
@@ -90,7 +64,12 @@ export function conversationsService(deps: ServiceDeps) {
         if (target <= me.readSeq || !(await repos.conversations.advanceRead(conversation.id, actor.userId, target)))
           return { readSeq: me.readSeq, records: [] };
         const body = { type: 'conversation.read' as const, conversationId: conversation.id, userId: actor.userId, readSeq: target };
-        const entries = [actor.userId, ...others.map((m) => m.userId)].map((userId) => ({ userId, body }));
+        // In a group only the senders of the messages just read need the receipt, not every member.
+        const receivers =
+          conversation.kind === 'group'
+            ? (await repos.messages.sendersBetween(conversation.id, me.readSeq, target)).filter((id) => id !== actor.userId)
+            : others.map((m) => m.userId);
+        const entries = [actor.userId, ...receivers].map((userId) => ({ userId, body }));
         return { readSeq: target, records: await appendUpdates(repos, clock.now(), entries) };
       });
       publishUpdates(bus, records);
@@ -101,13 +80,50 @@ export function conversationsService(deps: ServiceDeps) {
     async typing(actor: Actor, input: OpInput<'typing.start'>): Promise<Record<string, never>> {
       const { others } = await requireMembership(storage.repos, input.conversationId, actor.userId);
       for (const other of others) {
-        if (await directSendRefusal(storage.repos, actor.userId, other.userId)) continue;
+        if (others.length === 1 && (await directSendRefusal(storage.repos, actor.userId, other.userId))) continue;
         bus.publish(other.userId, {
           kind: 'event',
           event: { type: 'typing', conversationId: input.conversationId, userId: actor.userId },
         });
       }
       return {};
+    },
+
+    async updateSettings(actor: Actor, input: OpInput<'conversations.updateSettings'>): Promise<{ conversation: ConversationDto }> {
+      const records = await storage.transaction(async (repos) => {
+        const { conversation, me } = await requireMembership(repos, input.conversationId, actor.userId);
+        const settings = {
+          muted: input.muted ?? me.muted,
+          pinned: input.pinned ?? me.pinned,
+          nickname: conversation.kind === 'group' ? (input.nickname ?? me.nickname) : '',
+        };
+        await repos.conversations.setMemberSettings(conversation.id, actor.userId, settings);
+        return appendUpdates(repos, clock.now(), [
+          { userId: actor.userId, body: { type: 'conversation.settings', conversationId: conversation.id, ...settings } },
+        ]);
+      });
+      publishUpdates(bus, records);
+      return { conversation: await this.get(actor, input.conversationId) };
+    },
+
+    /** Who of the other members has read message `seq` (names only for groups up to groupReadersListMax). */
+    async readers(actor: Actor, input: OpInput<'messages.readers'>): Promise<{ count: number; readers: UserDto[] | null }> {
+      const { me, others } = await requireMembership(storage.repos, input.conversationId, actor.userId);
+      const message = await storage.repos.messages.bySeq(input.conversationId, input.seq);
+      if (!message || message.seq < me.visibleFromSeq) throw new AppError('conversation.not_found', 'no such message');
+      const read = others.filter((m) => m.readSeq >= input.seq && m.userId !== message.senderId);
+      if (others.length + 1 > limits.groupReadersListMax) return { count: read.length, readers: null };
+      const users = await storage.repos.users.byIds(read.map((m) => m.userId));
+      return { count: read.length, readers: users.map(userDto) };
+    },
+
+    /** For each of my messages in [fromSeq, toSeq]: how many other members have read it. */
+    async readCounts(actor: Actor, input: OpInput<'messages.readCounts'>): Promise<{ counts: { seq: number; count: number }[] }> {
+      const { others } = await requireMembership(storage.repos, input.conversationId, actor.userId);
+      const toSeq = Math.min(input.toSeq, input.fromSeq + limits.historyPageMax * 2);
+      const mine = await storage.repos.messages.mineBetween(input.conversationId, actor.userId, input.fromSeq, toSeq);
+      const readSeqs = others.map((m) => m.readSeq);
+      return { counts: mine.map((seq) => ({ seq, count: readSeqs.filter((r) => r >= seq).length })) };
     },
   };
 }

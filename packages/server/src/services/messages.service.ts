@@ -1,10 +1,18 @@
-import type { MessageDto, OpInput } from '@feige/protocol';
+import { usernameKey, type MentionsDto, type MessageDto, type OpInput } from '@feige/protocol';
+import type { Repos } from '../storage/storage.js';
+import { parseMentions } from './mentions.js';
 import { AppError } from '../lib/app-error.js';
 import { UniqueViolation } from '../storage/errors.js';
 import type { MessageRecord } from '../storage/records.js';
 import { directSendRefusal, requireMembership } from './access.js';
 import type { Actor, ServiceDeps } from './context.js';
 import { appendUpdates, publishUpdates } from './updates.js';
+
+async function mentionsIn(repos: Repos, text: string, memberIds: string[]): Promise<MentionsDto | undefined> {
+  if (!text.includes('@') && !text.includes('＠')) return undefined;
+  const users = await repos.users.byIds(memberIds);
+  return parseMentions(text.replaceAll('＠', '@'), new Map(users.map((u) => [usernameKey(u.username), u.id])));
+}
 
 /** Sending: idempotent by (sender, clientMsgId), seq assigned in the storing transaction, ack after commit. */
 export function messagesService(deps: ServiceDeps) {
@@ -24,19 +32,30 @@ export function messagesService(deps: ServiceDeps) {
       if (input.text.trim().length === 0) throw new AppError('message.empty', 'a message needs some text');
       try {
         const { message, records } = await storage.transaction(async (repos) => {
-          const { conversation, others } = await requireMembership(repos, input.conversationId, actor.userId);
-          for (const other of others) {
-            const refusal = await directSendRefusal(repos, actor.userId, other.userId);
-            if (refusal) throw refusal;
+          // The conversation's row lock comes first: a removal that commits before it keeps the removed member out.
+          await repos.conversations.lock(input.conversationId);
+          const { conversation, me, others } = await requireMembership(repos, input.conversationId, actor.userId);
+          let mentions: MentionsDto | undefined;
+          if (conversation.kind === 'direct') {
+            for (const other of others) {
+              const refusal = await directSendRefusal(repos, actor.userId, other.userId);
+              if (refusal) throw refusal;
+            }
+          } else {
+            mentions = await mentionsIn(repos, input.text, others.map((m) => m.userId));
+            if (mentions?.all && me.role === 'member')
+              throw new AppError('message.mention_all_denied', 'only admins can mention everyone');
           }
           const now = clock.now();
           const message: MessageRecord = {
             id: ids.next('m'),
             conversationId: conversation.id,
             seq: await repos.conversations.nextSeq(conversation.id, now),
+            kind: 'text',
             senderId: actor.userId,
             clientMsgId: input.clientMsgId,
             text: input.text,
+            ...(mentions ? { mentions } : {}),
             createdAt: now,
           };
           await repos.messages.insert(message);

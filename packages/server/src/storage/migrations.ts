@@ -107,6 +107,68 @@ const migrations: Migration[] = [
         await sql`update users set display_name_key = ${displayNameKey(user.display_name)} where id = ${user.id}`.execute(db);
     },
   },
+  {
+    name: '0003_groups',
+    async up(db) {
+      const conversations = [
+        ['title', 'text', "''"],
+        ['announcement', 'text', "''"],
+        ['owner_id', 'text', null],
+        ['history_visibility', 'text', "'joined'"],
+        ['invite_approval', 'integer', '0'],
+        ['max_members', 'integer', '2000'],
+      ] as const;
+      for (const [name, type, fallback] of conversations)
+        await db.schema
+          .alterTable('conversations')
+          .addColumn(name, type, (c) => (fallback === null ? c : c.notNull().defaultTo(sql.raw(fallback))))
+          .execute();
+      const members = [
+        ['role', 'text', "'member'"],
+        ['visible_from_seq', 'integer', '1'],
+        ['muted', 'integer', '0'],
+        ['pinned', 'integer', '0'],
+        ['nickname', 'text', "''"],
+      ] as const;
+      for (const [name, type, fallback] of members)
+        await db.schema
+          .alterTable('conversation_members')
+          .addColumn(name, type, (c) => c.notNull().defaultTo(sql.raw(fallback)))
+          .execute();
+      await db.schema.alterTable('messages').addColumn('kind', 'text', (c) => c.notNull().defaultTo('text')).execute();
+      // Structured extras (mentions, system event) as JSON.
+      await db.schema.alterTable('messages').addColumn('extra', 'text').execute();
+      await db.schema
+        .createTable('mentions')
+        .addColumn('conversation_id', 'text', (c) => c.notNull().references('conversations.id'))
+        .addColumn('user_id', 'text', (c) => c.notNull())
+        .addColumn('seq', 'integer', (c) => c.notNull())
+        .addPrimaryKeyConstraint('mentions_pk', ['conversation_id', 'user_id', 'seq'])
+        .execute();
+      await db.schema
+        .createTable('group_invites')
+        .addColumn('token', 'text', (c) => c.primaryKey())
+        .addColumn('conversation_id', 'text', (c) => c.notNull().references('conversations.id'))
+        .addColumn('created_by', 'text', (c) => c.notNull().references('users.id'))
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint')
+        .addColumn('max_uses', 'integer')
+        .addColumn('uses', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('revoked_at', 'bigint')
+        .execute();
+      await db.schema.createIndex('group_invites_by_conversation').on('group_invites').columns(['conversation_id']).execute();
+      await db.schema
+        .createTable('join_requests')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('conversation_id', 'text', (c) => c.notNull().references('conversations.id'))
+        .addColumn('user_id', 'text', (c) => c.notNull().references('users.id'))
+        .addColumn('invited_by', 'text', (c) => c.notNull().references('users.id'))
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('join_requests_by_group').on('join_requests').columns(['conversation_id', 'state']).execute();
+    },
+  },
 ];
 
 export async function migrate(db: Kysely<unknown>): Promise<void> {

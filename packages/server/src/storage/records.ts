@@ -1,4 +1,4 @@
-import type { FriendRequestState, MessageDto, UpdateBody } from '@feige/protocol';
+import type { FriendRequestState, HistoryVisibility, MemberRole, MessageDto, UpdateBody } from '@feige/protocol';
 
 /** What repos hand to services: typed records, never raw rows. */
 export interface UserRecord {
@@ -32,10 +32,16 @@ export type MessageRecord = MessageDto;
 
 export interface ConversationRecord {
   id: string;
-  kind: 'direct';
+  kind: 'direct' | 'group';
   lastSeq: number;
   createdAt: number;
   updatedAt: number;
+  title: string;
+  announcement: string;
+  ownerId: string | null;
+  historyVisibility: HistoryVisibility;
+  inviteApproval: boolean;
+  maxMembers: number;
 }
 
 export interface MemberRecord {
@@ -43,6 +49,31 @@ export interface MemberRecord {
   userId: string;
   readSeq: number;
   joinedAt: number;
+  role: MemberRole;
+  visibleFromSeq: number;
+  muted: boolean;
+  pinned: boolean;
+  nickname: string;
+}
+
+export interface InviteLinkRecord {
+  token: string;
+  conversationId: string;
+  createdBy: string;
+  createdAt: number;
+  expiresAt: number | null;
+  maxUses: number | null;
+  uses: number;
+  revokedAt: number | null;
+}
+
+export interface JoinRequestRecord {
+  id: string;
+  conversationId: string;
+  userId: string;
+  invitedBy: string;
+  state: 'pending' | 'approved' | 'rejected';
+  createdAt: number;
 }
 
 export interface UpdateRecord {

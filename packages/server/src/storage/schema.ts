@@ -40,6 +40,12 @@ export interface Database {
     /** For direct conversations: the two user ids, sorted, joined by a space. Unique, so a pair has one chat. */
     direct_key: string | null;
     last_seq: Generated<number>;
+    title: Generated<string>;
+    announcement: Generated<string>;
+    owner_id: string | null;
+    history_visibility: Generated<string>;
+    invite_approval: Generated<number>;
+    max_members: Generated<number>;
     created_at: number;
     updated_at: number;
   };
@@ -48,6 +54,11 @@ export interface Database {
     user_id: string;
     read_seq: Generated<number>;
     joined_at: number;
+    role: Generated<string>;
+    visible_from_seq: Generated<number>;
+    muted: Generated<number>;
+    pinned: Generated<number>;
+    nickname: Generated<string>;
   };
   messages: {
     id: string;
@@ -56,6 +67,28 @@ export interface Database {
     sender_id: string;
     client_msg_id: string;
     text: string;
+    created_at: number;
+    kind: Generated<string>;
+    /** JSON: { mentions?, system? } */
+    extra: string | null;
+  };
+  mentions: { conversation_id: string; user_id: string; seq: number };
+  group_invites: {
+    token: string;
+    conversation_id: string;
+    created_by: string;
+    created_at: number;
+    expires_at: number | null;
+    max_uses: number | null;
+    uses: Generated<number>;
+    revoked_at: number | null;
+  };
+  join_requests: {
+    id: string;
+    conversation_id: string;
+    user_id: string;
+    invited_by: string;
+    state: string;
     created_at: number;
   };
   updates: {

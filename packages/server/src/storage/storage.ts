@@ -8,6 +8,7 @@ import { socialRepo } from './repos/social.repo.js';
 import { conversationsRepo } from './repos/conversations.repo.js';
 import { messagesRepo } from './repos/messages.repo.js';
 import { updatesRepo } from './repos/updates.repo.js';
+import { groupsRepo } from './repos/groups.repo.js';
 
 function reposOn(db: Kysely<Database>) {
   return {
@@ -17,6 +18,7 @@ function reposOn(db: Kysely<Database>) {
     conversations: conversationsRepo(db),
     messages: messagesRepo(db),
     updates: updatesRepo(db),
+    groups: groupsRepo(db),
   };
 }
 

@@ -1,21 +1,55 @@
 import type { Kysely, Selectable } from 'kysely';
+import type { HistoryVisibility, MemberRole } from '@feige/protocol';
 import type { Database } from '../schema.js';
 import type { ConversationRecord, MemberRecord } from '../records.js';
 import { translateUnique } from '../errors.js';
 
 type ConversationRow = Selectable<Database['conversations']>;
+type MemberRow = Selectable<Database['conversation_members']>;
 
-function toConversation(row: Pick<ConversationRow, 'id' | 'kind' | 'last_seq' | 'created_at' | 'updated_at'>): ConversationRecord {
+const conversationColumns = [
+  'id',
+  'kind',
+  'last_seq',
+  'created_at',
+  'updated_at',
+  'title',
+  'announcement',
+  'owner_id',
+  'history_visibility',
+  'invite_approval',
+  'max_members',
+] as const;
+
+function toConversation(row: Pick<ConversationRow, (typeof conversationColumns)[number]>): ConversationRecord {
   return {
     id: row.id,
-    kind: 'direct',
+    kind: row.kind === 'group' ? 'group' : 'direct',
     lastSeq: Number(row.last_seq),
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
+    title: row.title,
+    announcement: row.announcement,
+    ownerId: row.owner_id,
+    historyVisibility: row.history_visibility === 'all' ? 'all' : 'joined',
+    inviteApproval: Number(row.invite_approval) === 1,
+    maxMembers: Number(row.max_members),
   };
 }
 
-const conversationColumns = ['id', 'kind', 'last_seq', 'created_at', 'updated_at'] as const;
+function toMember(r: MemberRow): MemberRecord {
+  return {
+    conversationId: r.conversation_id,
+    userId: r.user_id,
+    readSeq: Number(r.read_seq),
+    joinedAt: Number(r.joined_at),
+    role: r.role === 'owner' || r.role === 'admin' ? r.role : 'member',
+    visibleFromSeq: Number(r.visible_from_seq),
+    muted: Number(r.muted) === 1,
+    pinned: Number(r.pinned) === 1,
+    nickname: r.nickname,
+  };
+}
 
 export function directKey(a: string, b: string): string {
   return a < b ? `${a} ${b}` : `${b} ${a}`;
@@ -26,6 +60,15 @@ export function conversationsRepo(db: Kysely<Database>) {
     async byId(id: string): Promise<ConversationRecord | undefined> {
       const row = await db.selectFrom('conversations').select(conversationColumns).where('id', '=', id).executeTakeFirst();
       return row && toConversation(row);
+    },
+
+    /**
+     * Locks the conversation's row until commit: every membership change and every send of a conversation queue up
+     * behind each other, so membership checks and seqs never interleave.
+     */
+    async lock(id: string): Promise<ConversationRecord | undefined> {
+      await db.updateTable('conversations').set((eb) => ({ last_seq: eb.ref('last_seq') })).where('id', '=', id).execute();
+      return this.byId(id);
     },
 
     async directBetween(a: string, b: string): Promise<ConversationRecord | undefined> {
@@ -52,7 +95,38 @@ export function conversationsRepo(db: Kysely<Database>) {
           { conversation_id: id, user_id: b, joined_at: at },
         ])
         .execute();
-      return { id, kind: 'direct', lastSeq: 0, createdAt: at, updatedAt: at };
+      const created = await this.byId(id);
+      if (!created) throw new Error(`conversation ${id} vanished`);
+      return created;
+    },
+
+    async insertGroup(input: { id: string; title: string; ownerId: string; maxMembers: number; at: number }): Promise<void> {
+      await db
+        .insertInto('conversations')
+        .values({
+          id: input.id,
+          kind: 'group',
+          direct_key: null,
+          title: input.title,
+          owner_id: input.ownerId,
+          max_members: input.maxMembers,
+          created_at: input.at,
+          updated_at: input.at,
+        })
+        .execute();
+    },
+
+    async updateGroup(
+      id: string,
+      changes: Partial<{ title: string; announcement: string; ownerId: string; historyVisibility: HistoryVisibility; inviteApproval: boolean }>,
+    ): Promise<void> {
+      const set: Partial<{ title: string; announcement: string; owner_id: string; history_visibility: string; invite_approval: number }> = {};
+      if (changes.title !== undefined) set.title = changes.title;
+      if (changes.announcement !== undefined) set.announcement = changes.announcement;
+      if (changes.ownerId !== undefined) set.owner_id = changes.ownerId;
+      if (changes.historyVisibility !== undefined) set.history_visibility = changes.historyVisibility;
+      if (changes.inviteApproval !== undefined) set.invite_approval = changes.inviteApproval ? 1 : 0;
+      if (Object.keys(set).length > 0) await db.updateTable('conversations').set(set).where('id', '=', id).execute();
     },
 
     /** Takes the next seq of the conversation. Locks the row until commit, so seqs have no gaps or repeats. */
@@ -67,25 +141,99 @@ export function conversationsRepo(db: Kysely<Database>) {
     },
 
     async members(conversationId: string): Promise<MemberRecord[]> {
-      const rows = await db
+      const rows = await db.selectFrom('conversation_members').selectAll().where('conversation_id', '=', conversationId).execute();
+      return rows.map(toMember);
+    },
+
+    async member(conversationId: string, userId: string): Promise<MemberRecord | undefined> {
+      const row = await db
         .selectFrom('conversation_members')
         .selectAll()
         .where('conversation_id', '=', conversationId)
-        .execute();
-      return rows.map((r) => ({
-        conversationId: r.conversation_id,
-        userId: r.user_id,
-        readSeq: Number(r.read_seq),
-        joinedAt: Number(r.joined_at),
-      }));
+        .where('user_id', '=', userId)
+        .executeTakeFirst();
+      return row && toMember(row);
     },
 
-    /** The user's conversations with their member rows, newest activity first. */
+    async memberCount(conversationId: string): Promise<number> {
+      const row = await db
+        .selectFrom('conversation_members')
+        .select((eb) => eb.fn.countAll<number | string>().as('n'))
+        .where('conversation_id', '=', conversationId)
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+
+    async addMembers(
+      conversationId: string,
+      members: { userId: string; role: MemberRole; visibleFromSeq: number; readSeq: number }[],
+      at: number,
+    ): Promise<void> {
+      if (members.length === 0) return;
+      await db
+        .insertInto('conversation_members')
+        .values(
+          members.map((m) => ({
+            conversation_id: conversationId,
+            user_id: m.userId,
+            role: m.role,
+            visible_from_seq: m.visibleFromSeq,
+            read_seq: m.readSeq,
+            joined_at: at,
+          })),
+        )
+        .execute();
+    },
+
+    async removeMembers(conversationId: string, userIds: readonly string[]): Promise<void> {
+      if (userIds.length === 0) return;
+      await db
+        .deleteFrom('conversation_members')
+        .where('conversation_id', '=', conversationId)
+        .where('user_id', 'in', userIds)
+        .execute();
+    },
+
+    async setRole(conversationId: string, userId: string, role: MemberRole): Promise<void> {
+      await db
+        .updateTable('conversation_members')
+        .set({ role })
+        .where('conversation_id', '=', conversationId)
+        .where('user_id', '=', userId)
+        .execute();
+    },
+
+    async setMemberSettings(
+      conversationId: string,
+      userId: string,
+      settings: { muted: boolean; pinned: boolean; nickname: string },
+    ): Promise<void> {
+      await db
+        .updateTable('conversation_members')
+        .set({ muted: settings.muted ? 1 : 0, pinned: settings.pinned ? 1 : 0, nickname: settings.nickname })
+        .where('conversation_id', '=', conversationId)
+        .where('user_id', '=', userId)
+        .execute();
+    },
+
+    /** The user's conversations, newest activity first. */
     async forUser(userId: string): Promise<ConversationRecord[]> {
       const rows = await db
         .selectFrom('conversations')
         .innerJoin('conversation_members', 'conversation_members.conversation_id', 'conversations.id')
-        .select(['conversations.id', 'kind', 'last_seq', 'created_at', 'updated_at'])
+        .select([
+          'conversations.id',
+          'kind',
+          'last_seq',
+          'created_at',
+          'updated_at',
+          'title',
+          'announcement',
+          'owner_id',
+          'history_visibility',
+          'invite_approval',
+          'max_members',
+        ])
         .where('conversation_members.user_id', '=', userId)
         .orderBy('updated_at', 'desc')
         .orderBy('conversations.id')

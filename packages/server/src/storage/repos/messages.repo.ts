@@ -1,25 +1,38 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
+import type { MentionsDto, SystemEventDto } from '@feige/protocol';
 import type { Database } from '../schema.js';
 import type { MessageRecord } from '../records.js';
 import { translateUnique } from '../errors.js';
 
-type Row = Database['messages'];
+type Row = Selectable<Database['messages']>;
+
+/** The id stored in `mentions` for @all. */
+const everyone = '*';
 
 function toRecord(row: Row): MessageRecord {
-  return {
+  const record: MessageRecord = {
     id: row.id,
     conversationId: row.conversation_id,
     seq: Number(row.seq),
+    kind: row.kind === 'system' ? 'system' : 'text',
     senderId: row.sender_id,
     clientMsgId: row.client_msg_id,
     text: row.text,
     createdAt: Number(row.created_at),
   };
+  if (row.extra) {
+    // Written only by insert() below, from typed values.
+    const extra = JSON.parse(row.extra) as { mentions?: MentionsDto; system?: SystemEventDto };
+    if (extra.mentions) record.mentions = extra.mentions;
+    if (extra.system) record.system = extra.system;
+  }
+  return record;
 }
 
 export function messagesRepo(db: Kysely<Database>) {
   return {
     async insert(m: MessageRecord): Promise<void> {
+      const extra = m.mentions || m.system ? JSON.stringify({ mentions: m.mentions, system: m.system }) : null;
       await translateUnique(() =>
         db
           .insertInto('messages')
@@ -27,13 +40,23 @@ export function messagesRepo(db: Kysely<Database>) {
             id: m.id,
             conversation_id: m.conversationId,
             seq: m.seq,
+            kind: m.kind,
             sender_id: m.senderId,
             client_msg_id: m.clientMsgId,
             text: m.text,
+            extra,
             created_at: m.createdAt,
           })
           .execute(),
       );
+      if (m.mentions) {
+        const ids = [...m.mentions.userIds, ...(m.mentions.all ? [everyone] : [])];
+        if (ids.length > 0)
+          await db
+            .insertInto('mentions')
+            .values(ids.map((userId) => ({ conversation_id: m.conversationId, user_id: userId, seq: m.seq })))
+            .execute();
+      }
     },
 
     async bySenderClientId(senderId: string, clientMsgId: string): Promise<MessageRecord | undefined> {
@@ -56,19 +79,21 @@ export function messagesRepo(db: Kysely<Database>) {
       return row && toRecord(row);
     },
 
-    /** Up to `limit` messages with seq < beforeSeq, returned oldest first. */
-    async pageBefore(conversationId: string, beforeSeq: number, limit: number): Promise<MessageRecord[]> {
+    /** Up to `limit` messages with minSeq ≤ seq < beforeSeq, returned oldest first. */
+    async pageBefore(conversationId: string, beforeSeq: number, limit: number, minSeq = 1): Promise<MessageRecord[]> {
       const rows = await db
         .selectFrom('messages')
         .selectAll()
         .where('conversation_id', '=', conversationId)
         .where('seq', '<', beforeSeq)
+        .where('seq', '>=', minSeq)
         .orderBy('seq', 'desc')
         .limit(limit)
         .execute();
       return rows.map(toRecord).reverse();
     },
 
+    /** Messages after `afterSeq` that others wrote (system events do not count as unread). */
     async countUnread(conversationId: string, userId: string, afterSeq: number): Promise<number> {
       const row = await db
         .selectFrom('messages')
@@ -76,8 +101,49 @@ export function messagesRepo(db: Kysely<Database>) {
         .where('conversation_id', '=', conversationId)
         .where('seq', '>', afterSeq)
         .where('sender_id', '!=', userId)
+        .where('kind', '=', 'text')
         .executeTakeFirstOrThrow();
       return Number(row.n);
+    },
+
+    /** Unread messages after `afterSeq` that mention the user or @all. */
+    async countMentions(conversationId: string, userId: string, afterSeq: number): Promise<number> {
+      const row = await db
+        .selectFrom('mentions')
+        .select((eb) => eb.fn.count<number | string>('seq').distinct().as('n'))
+        .where('conversation_id', '=', conversationId)
+        .where('seq', '>', afterSeq)
+        .where('user_id', 'in', [userId, everyone])
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+
+    /** Sender and seq of the text messages in (fromSeq, toSeq]: whose messages a read mark covers. */
+    async sendersBetween(conversationId: string, fromSeq: number, toSeq: number): Promise<string[]> {
+      const rows = await db
+        .selectFrom('messages')
+        .select('sender_id')
+        .distinct()
+        .where('conversation_id', '=', conversationId)
+        .where('seq', '>', fromSeq)
+        .where('seq', '<=', toSeq)
+        .where('kind', '=', 'text')
+        .execute();
+      return rows.map((r) => r.sender_id);
+    },
+
+    async mineBetween(conversationId: string, senderId: string, fromSeq: number, toSeq: number): Promise<number[]> {
+      const rows = await db
+        .selectFrom('messages')
+        .select('seq')
+        .where('conversation_id', '=', conversationId)
+        .where('sender_id', '=', senderId)
+        .where('kind', '=', 'text')
+        .where('seq', '>=', fromSeq)
+        .where('seq', '<=', toSeq)
+        .orderBy('seq')
+        .execute();
+      return rows.map((r) => Number(r.seq));
     },
   };
 }

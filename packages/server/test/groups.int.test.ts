@@ -254,6 +254,43 @@ describe('groups', () => {
     expect((await ben.client.call('conversations.list', {})).conversations.some((c) => c.id === conversationId)).toBe(false);
   });
 
+  it('does not count someone who joined later as a reader of older messages', async () => {
+    const { owner, conversationId } = await group(server, ['ann']);
+    const { message } = await say(owner.client, conversationId, 'before carl');
+    const carl = await registerUser(server, 'carl');
+    await makeFriends(owner, carl);
+    await owner.client.call('groups.invite', { conversationId, userIds: [carl.id] });
+    expect(await owner.client.call('messages.readers', { conversationId, seq: message.seq })).toEqual({ count: 0, readers: [] });
+    const counts = await owner.client.call('messages.readCounts', { conversationId, fromSeq: 1, toSeq: 10 });
+    expect(counts.counts).toEqual([{ seq: message.seq, count: 0 }]);
+  });
+
+  it('an owner who is the last member and leaves dissolves the group, and its links stop working', async () => {
+    const { owner, others, conversationId } = await group(server, ['ann']);
+    const { link } = await owner.client.call('groups.createInviteLink', { conversationId });
+    await others[0]!.client.call('groups.leave', { conversationId });
+    await owner.client.call('groups.leave', { conversationId });
+    const history = await owner.client.call('sync.get', { since: 0 });
+    expect(history.updates.some((u) => u.type === 'conversation.left' && u.reason === 'dissolved')).toBe(true);
+    const stranger = await registerUser(server, 'stranger');
+    await expect(stranger.client.call('groups.join', { token: link.token })).rejects.toMatchObject({ code: 'group.invite_invalid' });
+  });
+
+  it('tells every admin when a join request is approved', async () => {
+    const { owner, others, conversationId } = await group(server, ['ann', 'ben']);
+    const [ann, ben] = others as [TestUser, TestUser];
+    await owner.client.call('groups.setRole', { conversationId, userId: ben.id, role: 'admin' });
+    await owner.client.call('groups.updateSettings', { conversationId, inviteApproval: true });
+    const carl = await registerUser(server, 'carl');
+    await makeFriends(ann, carl);
+    await ann.client.call('groups.invite', { conversationId, userIds: [carl.id] });
+    const onBen = record(ben.client);
+    const { requests } = await owner.client.call('groups.joinRequests', { conversationId });
+    await owner.client.call('groups.approveJoin', { requestId: requests[0]!.id });
+    await waitFor(() => onBen.updates.some((u) => u.type === 'group.joinRequest' && u.state === 'approved'), 'the approval');
+    expect((await ben.client.call('groups.joinRequests', { conversationId })).requests).toEqual([]);
+  });
+
   it('refuses to grow past the configured member limit with group.full', async () => {
     await server.close();
     server = await startTestServer({ groupMaxMembers: 3 });

@@ -111,7 +111,8 @@ export function conversationsService(deps: ServiceDeps) {
       const { me, others } = await requireMembership(storage.repos, input.conversationId, actor.userId);
       const message = await storage.repos.messages.bySeq(input.conversationId, input.seq);
       if (!message || message.seq < me.visibleFromSeq) throw new AppError('conversation.not_found', 'no such message');
-      const read = others.filter((m) => m.readSeq >= input.seq && m.userId !== message.senderId);
+      // Someone who joined later starts past older messages without having seen them: they are no readers.
+      const read = others.filter((m) => m.readSeq >= input.seq && m.visibleFromSeq <= input.seq && m.userId !== message.senderId);
       if (others.length + 1 > limits.groupReadersListMax) return { count: read.length, readers: null };
       const users = await storage.repos.users.byIds(read.map((m) => m.userId));
       return { count: read.length, readers: users.map(userDto) };
@@ -122,8 +123,9 @@ export function conversationsService(deps: ServiceDeps) {
       const { others } = await requireMembership(storage.repos, input.conversationId, actor.userId);
       const toSeq = Math.min(input.toSeq, input.fromSeq + limits.historyPageMax * 2);
       const mine = await storage.repos.messages.mineBetween(input.conversationId, actor.userId, input.fromSeq, toSeq);
-      const readSeqs = others.map((m) => m.readSeq);
-      return { counts: mine.map((seq) => ({ seq, count: readSeqs.filter((r) => r >= seq).length })) };
+      return {
+        counts: mine.map((seq) => ({ seq, count: others.filter((m) => m.readSeq >= seq && m.visibleFromSeq <= seq).length })),
+      };
     },
   };
 }

@@ -283,9 +283,13 @@ export function groupsService(deps: ServiceDeps & { presence: PresenceService; m
         requireRole(state, 'admin');
         if (!(await repos.groups.settleJoinRequest(request.id, 'approved')))
           throw new AppError('group.join_request_not_found', 'that request was already handled');
-        if (state.members.some((m) => m.userId === request.userId)) return { result: { message: null }, records: [] };
+        const dto = await joinRequestDto(repos, request);
+        const admins = state.members.filter((m) => isAdmin(m.role)).map((m) => m.userId);
+        const told = admins.map((userId) => ({ userId, body: { type: 'group.joinRequest', request: dto, state: 'approved' } as UpdateBody }));
+        if (state.members.some((m) => m.userId === request.userId))
+          return { result: { message: null }, records: await appendUpdates(repos, clock.now(), told) };
         const { message, records } = await admit(repos, state, actor.userId, [request.userId], { type: 'member.joined', userId: request.userId, via: 'approval' });
-        return { result: { message }, records };
+        return { result: { message }, records: [...records, ...(await appendUpdates(repos, clock.now(), told))] };
       }),
 
     rejectJoin: (actor: Actor, input: OpInput<'groups.rejectJoin'>) =>
@@ -370,6 +374,12 @@ export function groupsService(deps: ServiceDeps & { presence: PresenceService; m
         const state = await lockGroup(repos, input.conversationId, actor.userId);
         if (state.me.role === 'owner' && state.members.length > 1)
           throw new AppError('group.owner_must_transfer', 'hand the group to another member before leaving');
+        if (state.me.role === 'owner') {
+          // The last one out turns off the lights: an ownerless group must not live on through its invite links.
+          await repos.groups.revokeAllInvites(state.conversation.id, clock.now());
+          const { records } = await expel(repos, state, actor.userId, [actor.userId], { type: 'group.dissolved', actorId: actor.userId }, 'dissolved');
+          return { result: {} as Record<string, never>, records };
+        }
         const { records } = await expel(repos, state, actor.userId, [actor.userId], { type: 'member.left', userId: actor.userId }, 'left');
         return { result: {} as Record<string, never>, records };
       }),

@@ -1,27 +1,44 @@
 import { usernameKey, type MentionsDto } from '@feige/protocol';
 
-/** `@name` where name is a run of username characters, at the start or after a non-name character. */
-const mentionPattern = /(?<![\p{L}\p{M}\p{N}_.-])@([\p{L}\p{M}\p{N}_.-]+)/gu;
+/**
+ * `@name`, where name is a run of username characters. The `@` must not follow an ASCII word character, so that
+ * `me@example.com` mentions nobody, while Chinese text runs straight into a mention ("你好@张伟").
+ */
+const mentionPattern = /(?<![A-Za-z0-9_.-])@([\p{L}\p{M}\p{N}_.-]{1,64})/gu;
 
 /** Words that mean everyone. */
 const everyoneWords = new Set(['all', '所有人', 'everyone']);
 
+const asciiWord = /[A-Za-z0-9_.-]/u;
+
 /**
- * Finds the mentions in a message: `@username` of a member (any case, any width) and `@all`. A trailing `.` or `-`
- * belongs to the sentence, not the name ("thanks @alice.").
+ * The names a token may stand for, longest first: the whole token, the token without trailing `.`/`-` (which belong
+ * to the sentence: "thanks @alice."), and — since Chinese has no spaces — any prefix that ends where ASCII word
+ * characters do not continue ("@张伟你好" may mean 张伟, "@alicehello" never means alice).
  */
+function candidates(token: string): string[] {
+  const chars = [...token];
+  const out = [token, token.replace(/[.-]+$/u, '')];
+  for (let length = chars.length - 1; length >= 1; length--) {
+    const next = chars[length] ?? '';
+    if (!asciiWord.test(next)) out.push(chars.slice(0, length).join(''));
+  }
+  return out;
+}
+
+/** Finds the mentions in a message: `@username` of a member (any case, any width) and `@all`. */
 export function parseMentions(text: string, membersByKey: ReadonlyMap<string, string>): MentionsDto | undefined {
   const userIds = new Set<string>();
   let all = false;
   for (const match of text.matchAll(mentionPattern)) {
-    const raw = match[1] ?? '';
-    for (const candidate of [raw, raw.replace(/[.-]+$/u, '')]) {
-      const key = usernameKey(candidate);
-      if (everyoneWords.has(key)) {
-        all = true;
-        break;
-      }
-      const userId = membersByKey.get(key);
+    const token = match[1] ?? '';
+    const [whole, trimmed] = [usernameKey(token), usernameKey(token.replace(/[.-]+$/u, ''))];
+    if (everyoneWords.has(whole) || everyoneWords.has(trimmed)) {
+      all = true;
+      continue;
+    }
+    for (const candidate of candidates(token)) {
+      const userId = membersByKey.get(usernameKey(candidate));
       if (userId) {
         userIds.add(userId);
         break;

@@ -4,6 +4,7 @@ import { createChatActions } from './chat';
 import { createCtx } from './context';
 import { createStore } from './createStore';
 import { bindClient } from './events';
+import { createGroupActions } from './groups';
 import { createLoaders } from './loaders';
 import { createSocialActions } from './social';
 import { initialState, type View } from './state';
@@ -18,6 +19,7 @@ export function createApp(client: FeigeClient) {
   const loaders = createLoaders(ctx);
   const chat = createChatActions(ctx, loaders);
   const friends = createSocialActions(ctx, loaders);
+  const groups = createGroupActions(ctx, loaders, chat);
   const account = createAccountActions(ctx, {
     resetCaches() {
       loaders.reset();
@@ -52,7 +54,7 @@ export function createApp(client: FeigeClient) {
     };
   }
 
-  return { store, client, start, setView, chat, friends, account };
+  return { store, client, start, setView, chat, friends, groups, account };
 }
 
 export type App = ReturnType<typeof createApp>;

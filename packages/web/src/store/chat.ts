@@ -1,23 +1,11 @@
-import type { ConversationDto } from '@feige/protocol';
 import type { Ctx } from './context';
 import { reportBackground } from './context';
 import { upsertConversation } from './conversations';
 import type { Loaders } from './loaders';
-import type { AppState } from './state';
+import { changeConversation, withoutKey } from './updates';
 
 /** typing.start at most this often per conversation; peers show the indicator for a few seconds after each. */
 export const typingThrottleMs = 3000;
-
-function updateConversation(state: AppState, id: string, change: (c: ConversationDto) => ConversationDto): AppState {
-  const index = state.conversations.findIndex((c) => c.id === id);
-  const current = state.conversations[index];
-  if (!current) return state;
-  const updated = change(current);
-  if (updated === current) return state;
-  const list = [...state.conversations];
-  list[index] = updated;
-  return { ...state, conversations: list };
-}
 
 export function createChatActions(ctx: Ctx, loaders: Loaders) {
   const { client } = ctx;
@@ -35,13 +23,52 @@ export function createChatActions(ctx: Ctx, loaders: Loaders) {
   function open(conversationId: string | null): void {
     ctx.set((s) => {
       const view = conversationId ? 'chats' : s.view;
-      return s.openConversationId === conversationId && s.view === view ? s : { ...s, openConversationId: conversationId, view };
+      if (s.openConversationId === conversationId && s.view === view) return s;
+      // The group info panel belongs to the chat it was opened for.
+      const groupInfoOpen = s.openConversationId === conversationId && s.groupInfoOpen;
+      return { ...s, openConversationId: conversationId, view, groupInfoOpen };
     });
-    if (conversationId) {
-      // Always fetch the newest page on open: it is cheap, and it heals a page that went stale while closed.
-      loaders.latest(conversationId).then(markRead, reportBackground);
-      markRead();
-    }
+    if (!conversationId) return;
+    const state = ctx.get();
+    // A group I left: show what is held; the server has nothing more for me.
+    if (state.left[conversationId] !== undefined) return;
+    const group = state.conversations.find((c) => c.id === conversationId)?.kind === 'group';
+    // Always fetch the newest page on open: it is cheap, and it heals a page that went stale while closed.
+    loaders
+      .latest(conversationId)
+      .then(() => {
+        markRead();
+        if (group) return loaders.readCounts(conversationId);
+      })
+      .catch(reportBackground);
+    // Members name the senders, feed @mention suggestions and highlight mentions.
+    if (group) loaders.members(conversationId).catch(reportBackground);
+    markRead();
+  }
+
+  /** Show or hide the group info panel of the open chat. */
+  function toggleGroupInfo(show?: boolean): void {
+    ctx.set((s) => {
+      const groupInfoOpen = show ?? !s.groupInfoOpen;
+      return s.groupInfoOpen === groupInfoOpen ? s : { ...s, groupInfoOpen };
+    });
+  }
+
+  /** Drop a group I have left from this device's list (the server forgot it already). */
+  function forget(conversationId: string): void {
+    ctx.set((s) => {
+      if (s.left[conversationId] === undefined) return s;
+      return {
+        ...s,
+        conversations: s.conversations.filter((c) => c.id !== conversationId),
+        messages: withoutKey(s.messages, conversationId),
+        members: withoutKey(s.members, conversationId),
+        readCounts: withoutKey(s.readCounts, conversationId),
+        left: withoutKey(s.left, conversationId),
+        openConversationId: s.openConversationId === conversationId ? null : s.openConversationId,
+        groupInfoOpen: s.openConversationId === conversationId ? false : s.groupInfoOpen,
+      };
+    });
   }
 
   async function openDirect(userId: string): Promise<void> {
@@ -55,14 +82,16 @@ export function createChatActions(ctx: Ctx, loaders: Loaders) {
   function markRead(): void {
     const state = ctx.get();
     const id = state.openConversationId;
-    if (!id || !state.signedIn || !ctx.isVisible()) return;
+    if (!id || !state.signedIn || !ctx.isVisible() || state.left[id] !== undefined) return;
     const conversation = state.conversations.find((c) => c.id === id);
     if (!conversation) return;
     const seq = Math.max(conversation.lastSeq, state.messages[id]?.items.at(-1)?.seq ?? 0);
     if (seq <= conversation.readSeq || seq <= (readSent.get(id) ?? 0)) return;
     readSent.set(id, seq);
     // Clear the badge now; the conversation.read update then moves readSeq on this and every other device.
-    ctx.set((s) => updateConversation(s, id, (c) => (c.unreadCount === 0 ? c : { ...c, unreadCount: 0 })));
+    ctx.set((s) =>
+      changeConversation(s, id, (c) => (c.unreadCount === 0 && c.mentionCount === 0 ? c : { ...c, unreadCount: 0, mentionCount: 0 })),
+    );
     client.call('messages.read', { conversationId: id, seq }).catch((error: unknown) => {
       // Forget it so the next trigger (a reconnect, a new message) tries again.
       if (readSent.get(id) === seq) readSent.delete(id);
@@ -87,7 +116,7 @@ export function createChatActions(ctx: Ctx, loaders: Loaders) {
 
   /** Called on every keystroke; sends typing.start at most once per throttle window, and only when it can arrive. */
   function typing(conversationId: string): void {
-    if (client.state !== 'online') return;
+    if (client.state !== 'online' || ctx.get().left[conversationId] !== undefined) return;
     const now = Date.now();
     if (now - (typingSentAt.get(conversationId) ?? 0) < typingThrottleMs) return;
     typingSentAt.set(conversationId, now);
@@ -105,7 +134,7 @@ export function createChatActions(ctx: Ctx, loaders: Loaders) {
     typingSentAt.clear();
   }
 
-  return { open, openDirect, markRead, send, retry, discard, typing, loadOlder, syncOutbox, reset };
+  return { open, openDirect, toggleGroupInfo, forget, markRead, send, retry, discard, typing, loadOlder, syncOutbox, reset };
 }
 
 export type ChatActions = ReturnType<typeof createChatActions>;

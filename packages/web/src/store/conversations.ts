@@ -5,8 +5,29 @@ export function activity(conversation: ConversationDto): number {
   return Math.max(conversation.updatedAt, conversation.lastMessage?.createdAt ?? 0);
 }
 
+/** The name a conversation goes by: the group's title, or the other person's display name. */
+export function titleOf(conversation: ConversationDto): string {
+  return conversation.group?.title ?? conversation.peer?.displayName ?? '';
+}
+
+/** Pinned conversations first, then the newest activity. */
 export function sortConversations(list: readonly ConversationDto[]): ConversationDto[] {
-  return [...list].sort((a, b) => activity(b) - activity(a) || b.lastSeq - a.lastSeq || a.id.localeCompare(b.id));
+  return [...list].sort(
+    (a, b) =>
+      Number(b.pinned) - Number(a.pinned) || activity(b) - activity(a) || b.lastSeq - a.lastSeq || a.id.localeCompare(b.id),
+  );
+}
+
+/** Whether a message mentions `meId`, by name or through @all. */
+export function mentionsMe(message: MessageDto, meId: string | null): boolean {
+  const mentions = message.mentions;
+  if (!mentions || message.kind !== 'text' || message.senderId === meId) return false;
+  return mentions.all || (meId !== null && mentions.userIds.includes(meId));
+}
+
+/** Messages that count as unread: text from someone else (system events never do). */
+function countsAsUnread(message: MessageDto, meId: string | null): boolean {
+  return message.kind === 'text' && message.senderId !== meId;
 }
 
 /**
@@ -17,6 +38,8 @@ export function mergeConversation(local: ConversationDto | undefined, server: Co
   if (!local) return server;
   const localNewer = local.lastSeq > server.lastSeq;
   const readSeq = Math.max(local.readSeq, server.readSeq);
+  // A read mark applied locally after the server counted: the server's counts can only be too high.
+  const readLocally = readSeq > server.readSeq;
   return {
     ...server,
     lastSeq: localNewer ? local.lastSeq : server.lastSeq,
@@ -26,16 +49,30 @@ export function mergeConversation(local: ConversationDto | undefined, server: Co
     peerReadSeq: Math.max(local.peerReadSeq, server.peerReadSeq),
     unreadCount: localNewer
       ? local.unreadCount
-      : // A read mark applied locally after the server counted: the server's count can only be too high.
-        readSeq > server.readSeq
+      : readLocally
         ? Math.min(local.unreadCount, server.unreadCount)
         : server.unreadCount,
+    mentionCount: localNewer
+      ? local.mentionCount
+      : readLocally
+        ? Math.min(local.mentionCount, server.mentionCount)
+        : server.mentionCount,
   };
 }
 
-export function mergeConversationList(local: readonly ConversationDto[], server: readonly ConversationDto[]): ConversationDto[] {
+/**
+ * The server's list joined with what is held. Groups I have left are absent from the server's list but stay here,
+ * read-only, with what this device already holds.
+ */
+export function mergeConversationList(
+  local: readonly ConversationDto[],
+  server: readonly ConversationDto[],
+  left: Readonly<Record<string, unknown>> = {},
+): ConversationDto[] {
   const byId = new Map(local.map((c) => [c.id, c]));
-  return sortConversations(server.map((c) => mergeConversation(byId.get(c.id), c)));
+  const onServer = new Set(server.map((c) => c.id));
+  const kept = local.filter((c) => !onServer.has(c.id) && left[c.id] !== undefined);
+  return sortConversations([...server.map((c) => mergeConversation(byId.get(c.id), c)), ...kept]);
 }
 
 export function upsertConversation(list: readonly ConversationDto[], conversation: ConversationDto): ConversationDto[] {
@@ -50,17 +87,18 @@ export interface MessageApplied {
   gap: boolean;
 }
 
-/** Move preview, lastSeq and unread for a new message. A seq already counted leaves the conversation unchanged. */
+/** Move preview, lastSeq, unread and mentions for a new message. A seq already counted leaves it unchanged. */
 export function applyMessage(conversation: ConversationDto, message: MessageDto, meId: string | null): MessageApplied {
   if (message.seq <= conversation.lastSeq) return { conversation, gap: false };
-  const fromPeer = message.senderId !== meId;
+  const unread = message.seq > conversation.readSeq;
   return {
     conversation: {
       ...conversation,
       lastSeq: message.seq,
       lastMessage: message,
       updatedAt: Math.max(conversation.updatedAt, message.createdAt),
-      unreadCount: fromPeer && message.seq > conversation.readSeq ? conversation.unreadCount + 1 : conversation.unreadCount,
+      unreadCount: unread && countsAsUnread(message, meId) ? conversation.unreadCount + 1 : conversation.unreadCount,
+      mentionCount: unread && mentionsMe(message, meId) ? conversation.mentionCount + 1 : conversation.mentionCount,
     },
     gap: message.seq > conversation.lastSeq + 1,
   };
@@ -68,7 +106,8 @@ export function applyMessage(conversation: ConversationDto, message: MessageDto,
 
 /**
  * Apply a read mark. Mine moves readSeq and recounts unread from the messages held when they cover the unread range;
- * otherwise the count can only shrink by what the pointer passed. The peer's moves peerReadSeq (my "Read" receipts).
+ * otherwise the count can only shrink by what the pointer passed. The peer's moves peerReadSeq (my "Read" receipts);
+ * in a group another member's mark changes only the read counts, which are fetched, not derived.
  */
 export function applyRead(
   conversation: ConversationDto,
@@ -78,19 +117,29 @@ export function applyRead(
   held: readonly MessageDto[],
 ): ConversationDto {
   if (userId !== meId) {
-    if (readSeq <= conversation.peerReadSeq) return conversation;
+    if (conversation.kind === 'group' || readSeq <= conversation.peerReadSeq) return conversation;
     return { ...conversation, peerReadSeq: readSeq };
   }
   if (readSeq <= conversation.readSeq) return conversation;
-  return { ...conversation, readSeq, unreadCount: unreadAfter(conversation, readSeq, meId, held) };
+  return { ...conversation, readSeq, ...countsAfter(conversation, readSeq, meId, held) };
 }
 
-function unreadAfter(conversation: ConversationDto, readSeq: number, meId: string | null, held: readonly MessageDto[]): number {
-  if (readSeq >= conversation.lastSeq) return 0;
+function countsAfter(
+  conversation: ConversationDto,
+  readSeq: number,
+  meId: string | null,
+  held: readonly MessageDto[],
+): { unreadCount: number; mentionCount: number } {
+  if (readSeq >= conversation.lastSeq) return { unreadCount: 0, mentionCount: 0 };
   const first = held[0];
   const last = held.at(-1);
   if (first && last && first.seq <= readSeq + 1 && last.seq >= conversation.lastSeq) {
-    return held.filter((m) => m.seq > readSeq && m.senderId !== meId).length;
+    const after = held.filter((m) => m.seq > readSeq);
+    return {
+      unreadCount: after.filter((m) => countsAsUnread(m, meId)).length,
+      mentionCount: after.filter((m) => mentionsMe(m, meId)).length,
+    };
   }
-  return Math.min(conversation.unreadCount, conversation.lastSeq - readSeq);
+  const unreadCount = Math.min(conversation.unreadCount, conversation.lastSeq - readSeq);
+  return { unreadCount, mentionCount: Math.min(conversation.mentionCount, unreadCount) };
 }

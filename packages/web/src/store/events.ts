@@ -4,7 +4,7 @@ import type { ChatActions } from './chat';
 import type { Ctx } from './context';
 import { reportBackground } from './context';
 import type { Loaders } from './loaders';
-import { applyNewMessage, applyUpdate, noEffects, withoutKey, type Effects } from './updates';
+import { applyNewMessage, applyUpdate, noEffects, withoutTypist, type Effects } from './updates';
 
 /** How long a typing indicator stays after the last typing event (the sender repeats it every 3 s while typing). */
 export const typingShowMs = 5000;
@@ -24,6 +24,7 @@ export function bindClient(ctx: Ctx, { loaders, chat, account }: Bound): () => v
     if (effects.refetch.size > 0) void loaders.refetch(effects.refetch);
     for (const id of effects.reloadLatest) loaders.latest(id).then(chat.markRead, reportBackground);
     if (effects.markRead) chat.markRead();
+    loaders.followUp(effects);
   }
 
   function onOnline(): void {
@@ -31,7 +32,18 @@ export function bindClient(ctx: Ctx, { loaders, chat, account }: Bound): () => v
     // Reload the lists the log does not rebuild by itself, and refresh the open chat's newest page.
     loaders.refetch(['conversations', 'friends', 'requests', 'blocks']).then(chat.markRead, reportBackground);
     const open = ctx.get().openConversationId;
-    if (open) loaders.latest(open).then(chat.markRead, reportBackground);
+    if (open && ctx.get().left[open] === undefined) {
+      const group = ctx.get().conversations.find((c) => c.id === open)?.kind === 'group';
+      loaders
+        .latest(open)
+        .then(() => {
+          chat.markRead();
+          // Receipts that arrived while cut off are in the log, but the counts are worth a fresh look.
+          if (group) return loaders.readCounts(open);
+        })
+        .catch(reportBackground);
+      if (group) loaders.members(open).catch(reportBackground);
+    }
   }
 
   function onEvent(event: EphemeralDto): void {
@@ -45,13 +57,21 @@ export function bindClient(ctx: Ctx, { loaders, chat, account }: Bound): () => v
     }
     if (event.userId === ctx.meId()) return;
     const { conversationId, userId } = event;
-    ctx.set((s) => (s.typing[conversationId] === userId ? s : { ...s, typing: { ...s.typing, [conversationId]: userId } }));
-    clearTimeout(typingTimers.get(conversationId));
+    ctx.set((s) => {
+      const typists = s.typing[conversationId] ?? [];
+      return typists.includes(userId) ? s : { ...s, typing: { ...s.typing, [conversationId]: [...typists, userId] } };
+    });
+    // One timer per typist: in a group several people type at once and each stops on their own.
+    const key = `${conversationId}\u0000${userId}`;
+    clearTimeout(typingTimers.get(key));
     typingTimers.set(
-      conversationId,
+      key,
       setTimeout(() => {
-        typingTimers.delete(conversationId);
-        ctx.set((s) => (s.typing[conversationId] === userId ? { ...s, typing: withoutKey(s.typing, conversationId) } : s));
+        typingTimers.delete(key);
+        ctx.set((s) => {
+          const typing = withoutTypist(s.typing, conversationId, userId);
+          return typing === s.typing ? s : { ...s, typing };
+        });
       }, typingShowMs),
     );
   }

@@ -7,6 +7,7 @@ const msg = (seq: number): MessageDto => ({
   id: `m${seq}`,
   conversationId: 'c1',
   seq,
+  kind: 'text',
   senderId: 'u-peer',
   clientMsgId: `k${seq}`,
   text: `text ${seq}`,

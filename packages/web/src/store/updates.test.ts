@@ -10,6 +10,7 @@ const message = (seq: number, senderId = peer.id, conversationId = 'c1'): Messag
   id: `m${seq}`,
   conversationId,
   seq,
+  kind: 'text',
   senderId,
   clientMsgId: `k${seq}`,
   text: `hello ${seq}`,
@@ -20,11 +21,16 @@ const conversation = (over: Partial<ConversationDto> = {}): ConversationDto => (
   id: 'c1',
   kind: 'direct',
   peer,
+  group: null,
   lastSeq: 2,
   lastMessage: message(2),
   readSeq: 1,
   peerReadSeq: 0,
   unreadCount: 1,
+  mentionCount: 0,
+  visibleFromSeq: 1,
+  muted: false,
+  pinned: false,
   canSend: true,
   updatedAt: 1002,
   ...over,
@@ -75,7 +81,7 @@ describe('message.new', () => {
   });
 
   it("ends the sender's typing indicator", () => {
-    const next = applyUpdate(world({ typing: { c1: peer.id } }), update({ type: 'message.new', message: message(3) }), noEffects());
+    const next = applyUpdate(world({ typing: { c1: [peer.id] } }), update({ type: 'message.new', message: message(3) }), noEffects());
     expect(next.typing).toEqual({});
   });
 

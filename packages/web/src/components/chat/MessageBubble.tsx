@@ -4,33 +4,110 @@ import { memo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorCodeText } from '../../i18n/errors';
 import { formatTime } from '../../lib/format';
+import { segmentMentions } from '../../lib/mentions';
 import { useApp } from '../../store/react';
+
+/** Receipts of my message in a group: how many others read it, and whether their names may be listed. */
+export interface GroupReceipt {
+  /** Undefined until the count is loaded. */
+  count: number | undefined;
+  /** Above the server's limit only the count is known: no list to open. */
+  listable: boolean;
+  onOpen: (seq: number) => void;
+}
 
 interface StoredProps {
   message: MessageDto;
   own: boolean;
-  /** My message and seq ≤ the peer's read pointer. */
+  /** Direct chats: my message and seq ≤ the peer's read pointer. */
   read: boolean;
+  /** Who wrote it, for screen readers (direct) or shown above the bubble (groups). */
   peerName: string;
+  /** Groups: show the sender's name above other people's messages. */
+  showSender: boolean;
+  /** Groups: "Read by N" instead of Sent/Read. */
+  receipt: GroupReceipt | null;
+  /** The message mentions me (by name or @all). */
+  mentionsMe: boolean;
+  /** Username keys of the members → their ids, to find the mentions in the text. */
+  usernames: ReadonlyMap<string, string>;
+  meId: string | null;
+}
+
+/** The text with the mentions the server recorded highlighted; everything stays a React text node. */
+function MessageText({ message, usernames, meId }: { message: MessageDto; usernames: ReadonlyMap<string, string>; meId: string | null }) {
+  const segments = segmentMentions(message.text, message.mentions, usernames, meId);
+  return (
+    <p className="message-text">
+      {segments.map((segment, i) =>
+        segment.mention ? (
+          <mark key={i} className={segment.me ? 'mention mention--me' : 'mention'}>
+            {segment.text}
+          </mark>
+        ) : (
+          segment.text
+        ),
+      )}
+    </p>
+  );
+}
+
+function ReceiptStatus({ message, receipt }: { message: MessageDto; receipt: GroupReceipt }) {
+  const { t } = useTranslation();
+  if (receipt.count === undefined || receipt.count === 0) return <span className="message-status">{t('chat.status.sent')}</span>;
+  const text = t('chat.readBy', { n: receipt.count });
+  if (!receipt.listable) return <span className="message-status message-status--read">{text}</span>;
+  return (
+    <button type="button" className="message-status message-status--read receipt-button" aria-haspopup="dialog" onClick={() => receipt.onOpen(message.seq)}>
+      {text}
+    </button>
+  );
 }
 
 /** A stored message. The text is a React text node: user content is never parsed as HTML. */
-export const MessageBubble = memo(function MessageBubble({ message, own, read, peerName }: StoredProps) {
+export const MessageBubble = memo(function MessageBubble({
+  message,
+  own,
+  read,
+  peerName,
+  showSender,
+  receipt,
+  mentionsMe,
+  usernames,
+  meId,
+}: StoredProps) {
   const { t, i18n } = useTranslation();
+  const classes = ['message', own ? 'message--own' : '', mentionsMe ? 'message--mentions-me' : ''].filter(Boolean).join(' ');
   return (
-    <li className={own ? 'message message--own' : 'message'}>
+    <li className={classes}>
+      {showSender && !own ? (
+        <span className="message-sender" aria-hidden="true">
+          {peerName}
+        </span>
+      ) : null}
       <div className="bubble">
         <span className="sr-only">{own ? t('chat.fromMe') : t('chat.fromPeer', { name: peerName })} </span>
-        <p className="message-text">{message.text}</p>
+        <MessageText message={message} usernames={usernames} meId={meId} />
         <span className="message-meta">
+          {mentionsMe ? <span className="tag tag--mention">{t('chat.mentionsYou')}</span> : null}
           <time dateTime={new Date(message.createdAt).toISOString()}>{formatTime(message.createdAt, i18n.language)}</time>
-          {own ? (
+          {own && receipt ? <ReceiptStatus message={message} receipt={receipt} /> : null}
+          {own && !receipt ? (
             <span className={read ? 'message-status message-status--read' : 'message-status'}>
               {read ? t('chat.status.read') : t('chat.status.sent')}
             </span>
           ) : null}
         </span>
       </div>
+    </li>
+  );
+});
+
+/** A membership or settings change, worded by the caller in the reader's language. */
+export const SystemEventRow = memo(function SystemEventRow({ text }: { text: string }) {
+  return (
+    <li className="system-event">
+      <p>{text}</p>
     </li>
   );
 });

@@ -1,13 +1,16 @@
 import type { OutboxEntry } from '@feige/client';
-import type { ConversationDto } from '@feige/protocol';
-import { useEffect, useLayoutEffect, useMemo, useRef, type ReactNode } from 'react';
+import { limits, usernameKey, type ConversationDto, type MemberDto } from '@feige/protocol';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatDay, isSameDay } from '../../lib/format';
+import { systemEventText } from '../../lib/systemEvents';
 import { useAction } from '../../lib/useAction';
-import { useApp } from '../../store/react';
+import { mentionsMe, titleOf } from '../../store/conversations';
+import { useApp, useAppState } from '../../store/react';
 import type { MessagePage } from '../../store/state';
 import { ErrorMessage } from '../common/ErrorMessage';
-import { MessageBubble, PendingBubble } from './MessageBubble';
+import { MessageBubble, PendingBubble, SystemEventRow, type GroupReceipt } from './MessageBubble';
+import { ReadersDialog } from './ReadersDialog';
 
 /** Closer than this to the top starts loading the previous page, before the user hits the edge. */
 const loadOlderThresholdPx = 200;
@@ -19,9 +22,13 @@ interface MessageListProps {
   page: MessagePage | undefined;
   pending: readonly OutboxEntry[];
   meId: string | null;
+  /** Groups: the member list, once loaded. */
+  members: readonly MemberDto[] | undefined;
 }
 
-export function MessageList({ conversation, page, pending, meId }: MessageListProps) {
+const noReadCounts: Readonly<Record<number, number>> = {};
+
+export function MessageList({ conversation, page, pending, meId, members }: MessageListProps) {
   const { t, i18n } = useTranslation();
   const app = useApp();
   const ref = useRef<HTMLDivElement>(null);
@@ -29,6 +36,23 @@ export function MessageList({ conversation, page, pending, meId }: MessageListPr
   const previous = useRef({ firstSeq: 0, height: 0, pending: 0 });
   const older = useAction(() => app.chat.loadOlder(conversation.id));
   const items = page?.items;
+  const group = conversation.kind === 'group';
+  const readCounts = useAppState((s) => s.readCounts[conversation.id] ?? noReadCounts);
+  const [readersOf, setReadersOf] = useState<number | null>(null);
+  const openReaders = useCallback((seq: number) => setReadersOf(seq), []);
+  const listable = (conversation.group?.memberCount ?? 0) <= limits.groupReadersListMax;
+
+  // Names of the people in this chat: group nicknames first, then the names system events recorded (people who
+  // have left since), then the peer of a direct chat.
+  const usernames = useMemo(() => new Map((members ?? []).map((m) => [usernameKey(m.user.username), m.user.id])), [members]);
+  const nameOf = useMemo(() => {
+    const names = new Map<string, string>();
+    for (const message of items ?? []) for (const [id, name] of Object.entries(message.system?.names ?? {})) names.set(id, name);
+    for (const m of members ?? []) names.set(m.user.id, m.nickname || m.user.displayName);
+    if (conversation.peer) names.set(conversation.peer.id, conversation.peer.displayName);
+    const former = t('chat.formerMember');
+    return (id: string) => names.get(id) ?? former;
+  }, [items, members, conversation.peer, t]);
 
   // An acked message can arrive (as an update) before the outbox drops it: show it once, as the stored one.
   const shownPending = useMemo(() => {
@@ -50,14 +74,24 @@ export function MessageList({ conversation, page, pending, meId }: MessageListPr
     };
     for (const message of items ?? []) {
       day(message.createdAt);
+      if (message.kind === 'system' && message.system) {
+        out.push(<SystemEventRow key={message.seq} text={systemEventText(t, i18n.language, message.system, meId)} />);
+        continue;
+      }
       const own = message.senderId === meId;
+      const receipt: GroupReceipt | null = group && own ? { count: readCounts[message.seq], listable, onOpen: openReaders } : null;
       out.push(
         <MessageBubble
           key={message.seq}
           message={message}
           own={own}
           read={own && message.seq <= conversation.peerReadSeq}
-          peerName={conversation.peer.displayName}
+          peerName={nameOf(message.senderId)}
+          showSender={group}
+          receipt={receipt}
+          mentionsMe={mentionsMe(message, meId)}
+          usernames={usernames}
+          meId={meId}
         />,
       );
     }
@@ -66,7 +100,7 @@ export function MessageList({ conversation, page, pending, meId }: MessageListPr
       out.push(<PendingBubble key={entry.clientMsgId} entry={entry} />);
     }
     return out;
-  }, [items, shownPending, meId, conversation.peerReadSeq, conversation.peer.displayName, i18n.language]);
+  }, [items, shownPending, meId, conversation.peerReadSeq, nameOf, group, readCounts, listable, openReaders, usernames, t, i18n.language]);
 
   // Runs after every render, before paint, so the user never sees the list jump.
   useLayoutEffect(() => {
@@ -114,20 +148,28 @@ export function MessageList({ conversation, page, pending, meId }: MessageListPr
   }
 
   return (
-    <div ref={ref} className="messages" role="log" aria-label={t('chat.historyLabel')} tabIndex={0} onScroll={onScroll}>
-      <div className="messages-top">
-        {page === undefined ? (
-          <p className="placeholder">{t('chat.loading')}</p>
-        ) : page.hasMore ? (
-          <button type="button" className="button button--ghost button--small" onClick={() => void older.run()} disabled={page.loadingOlder}>
-            {page.loadingOlder ? t('chat.loadingEarlier') : t('chat.loadEarlier')}
-          </button>
-        ) : (
-          <p className="placeholder">{t('chat.beginning', { name: conversation.peer.displayName })}</p>
-        )}
-        <ErrorMessage error={older.error} />
+    <>
+      <div ref={ref} className="messages" role="log" aria-label={t('chat.historyLabel')} tabIndex={0} onScroll={onScroll}>
+        <div className="messages-top">
+          {page === undefined ? (
+            <p className="placeholder">{t('chat.loading')}</p>
+          ) : page.hasMore ? (
+            <button type="button" className="button button--ghost button--small" onClick={() => void older.run()} disabled={page.loadingOlder}>
+              {page.loadingOlder ? t('chat.loadingEarlier') : t('chat.loadEarlier')}
+            </button>
+          ) : group ? (
+            <p className="placeholder">
+              {t('chat.groupBeginning', { name: titleOf(conversation) })}
+              {conversation.visibleFromSeq > 1 ? ` ${t('chat.historyHidden')}` : ''}
+            </p>
+          ) : (
+            <p className="placeholder">{t('chat.beginning', { name: titleOf(conversation) })}</p>
+          )}
+          <ErrorMessage error={older.error} />
+        </div>
+        <ol className="message-items">{rows}</ol>
       </div>
-      <ol className="message-items">{rows}</ol>
-    </div>
+      {readersOf !== null ? <ReadersDialog conversationId={conversation.id} seq={readersOf} onClose={() => setReadersOf(null)} /> : null}
+    </>
   );
 }

@@ -4,6 +4,8 @@ import { ChatView } from '../chat/ChatView';
 import { EmptyChat } from '../chat/EmptyChat';
 import { ConversationList } from '../conversations/ConversationList';
 import { FriendsPanel } from '../friends/FriendsPanel';
+import { JoinGroupDialog } from '../groups/JoinGroupDialog';
+import { useJoinLink } from '../groups/useJoinLink';
 import { SettingsPanel } from '../settings/SettingsPanel';
 import { ConnectionBanner } from './ConnectionBanner';
 import { NavTabs } from './NavTabs';
@@ -16,6 +18,8 @@ export function MainLayout() {
   const { t } = useTranslation();
   const view = useAppState((s) => s.view);
   const openId = useAppState((s) => s.openConversationId);
+  // An invite link (`#/join/<token>`) asks to join as soon as the user is signed in, whichever tab is showing.
+  const joinLink = useJoinLink();
   const title = view === 'chats' ? t('conversations.title') : view === 'friends' ? t('friends.title') : t('settings.title');
 
   return (
@@ -34,6 +38,7 @@ export function MainLayout() {
         </div>
         <main className="chat-pane">{openId ? <ChatView key={openId} conversationId={openId} /> : <EmptyChat />}</main>
       </div>
+      {joinLink.token !== null ? <JoinGroupDialog initial={joinLink.token} onClose={joinLink.clear} /> : null}
     </div>
   );
 }

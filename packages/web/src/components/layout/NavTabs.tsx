@@ -47,7 +47,8 @@ export function NavTabs() {
   const { t } = useTranslation();
   const conversations = useAppState((s) => s.conversations);
   const incoming = useAppState((s) => s.incoming);
-  const unread = useMemo(() => conversations.reduce((sum, c) => sum + c.unreadCount, 0), [conversations]);
+  // Muted chats keep their own (grey) count but add nothing to the total, as in other messengers.
+  const unread = useMemo(() => conversations.reduce((sum, c) => sum + (c.muted ? 0 : c.unreadCount), 0), [conversations]);
   const requests = useMemo(() => incoming.filter((r) => r.state === 'pending').length, [incoming]);
 
   // The unread total in the tab title, so a background tab still shows that something arrived.

@@ -107,6 +107,8 @@ describe('groups', () => {
     await waitVisible(readBy);
     await readBy.click();
     const readers = a.getByRole('dialog', { name: 'Read by' });
+    // The list loads when the dialog opens: wait for both names before reading them.
+    await expectCount(readers.getByRole('list', { name: 'Readers' }).getByRole('listitem'), 2);
     const names = await readers.getByRole('list', { name: 'Readers' }).getByRole('listitem').allTextContents();
     expect(names.sort()).toEqual([bob.displayName, carol.displayName].sort());
     await readers.getByRole('button', { name: 'Close', exact: true }).click();

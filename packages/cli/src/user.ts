@@ -34,7 +34,7 @@ export async function user(argv: string[]): Promise<number> {
         console.error(input.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('\n'));
         return 2;
       }
-      const result = await app.services.auth.register(input.data);
+      const result = await app.services.auth.register(input.data, null);
       await app.services.auth.logout({ userId: result.user.id, sessionId: result.session.id });
       console.log(`created user ${result.user.username} (${result.user.id})`);
       return 0;

@@ -38,4 +38,7 @@ export const limits = {
   /** Frames per socket: a token bucket of `framesBurst` refilled at `framesPerSecond`. */
   framesPerSecond: 50,
   framesBurst: 100,
+  /** HTTP op requests per client address: a token bucket like the frames'. */
+  httpRequestsPerSecond: 100,
+  httpRequestsBurst: 200,
 } as const;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { limits } from './limits.js';
-import { graphemeLength, isValidUsername, normalizeUsername, textProblem, utf8Length } from './text.js';
+import { graphemeLength, hasVisibleContent, isValidUsername, normalizeUsername, textProblem, utf8Length } from './text.js';
 
 /**
  * Input schemas: everything a client sends is parsed with one of these at the server's edge.
@@ -38,12 +38,13 @@ export const username = z
     if (length < limits.usernameMin || length > limits.usernameMax)
       ctx.addIssue({ code: 'custom', message: `must be ${limits.usernameMin}–${limits.usernameMax} characters` });
     else if (!isValidUsername(value))
-      ctx.addIssue({ code: 'custom', message: 'may hold only letters, digits, _ . and -' });
+      ctx.addIssue({ code: 'custom', message: 'may hold only letters, digits, _ . and -, with at least one letter or digit' });
   });
 
 export const displayName = userText(limits.displayNameMax, { multiline: false })
   .transform((value) => value.normalize('NFC').trim())
-  .refine((value) => value.length > 0, 'must not be empty');
+  .refine((value) => value.length > 0, 'must not be empty')
+  .refine(hasVisibleContent, 'must contain a visible character');
 
 export const password = z
   .string()
@@ -66,7 +67,8 @@ const empty = z.strictObject({});
 
 const groupTitle = userText(limits.groupTitleMax, { multiline: false })
   .transform((value) => value.normalize('NFC').trim())
-  .refine((value) => value.length > 0, 'must not be empty');
+  .refine((value) => value.length > 0, 'must not be empty')
+  .refine(hasVisibleContent, 'must contain a visible character');
 
 const userIds = z.array(id).max(limits.groupInviteBatchMax);
 

@@ -26,6 +26,15 @@ export function utf8Length(text: string): number {
   return bytes;
 }
 
+/**
+ * Whether the text shows anything: at least one character that is not white space, an invisible format character
+ * (zero-width space, direction marks …), a lone combining mark or a control. A message or name of only those would
+ * render as nothing.
+ */
+export function hasVisibleContent(text: string): boolean {
+  return /[^\s\p{Z}\p{Cf}\p{M}\p{Cc}]/u.test(text);
+}
+
 /** Usernames: letters of any script, combining marks, digits, `_`, `.` and `-`, after NFKC. */
 const usernamePattern = /^[\p{L}\p{M}\p{N}_.-]+$/u;
 
@@ -34,7 +43,8 @@ export function normalizeUsername(raw: string): string {
 }
 
 export function isValidUsername(normalized: string): boolean {
-  return usernamePattern.test(normalized);
+  // At least one letter or digit: `...`, `---` or a run of combining marks is no name.
+  return usernamePattern.test(normalized) && /[\p{L}\p{N}]/u.test(normalized);
 }
 
 /**

@@ -56,8 +56,16 @@ export async function createApp(options: AppOptions): Promise<FeigeApp> {
     ...(options.authDeadlineMs === undefined ? {} : { authDeadlineMs: options.authDeadlineMs }),
   });
   const stats = () => ({ ...gateway.stats(), subscriptions: bus.subscriptionCount() });
-  const http = await createHttpApp({ services, gateway, logger: options.logger, webDir: options.webDir, health: stats });
   let closing: Promise<void> | undefined;
+  const http = await createHttpApp({
+    services,
+    gateway,
+    logger: options.logger,
+    webDir: options.webDir,
+    health: stats,
+    clock,
+    isClosing: () => closing !== undefined,
+  });
   return {
     http,
     services,

@@ -24,12 +24,13 @@ const emojis: string[] = emojiData.flatMap((e) => [e.emoji, ...(e.skins ?? []).m
 
 /**
  * Which refusal the documented text rules (docs/protocol.md, "Text is stored exactly as sent") demand, or null when
- * the text must be accepted. White space is ECMAScript's (`\s`, the set String#trim removes).
+ * the text must be accepted. A message must show something: white space, invisible format characters and lone
+ * combining marks alone are empty (see hasVisibleContent).
  */
 function ruleFor(text: string): ErrorCode | null {
   if (textProblem(text) !== null) return 'request.invalid';
   if (graphemeLength(text) > 4000) return 'request.invalid';
-  if (/^\s*$/u.test(text)) return 'message.empty';
+  if (!/[^\s\p{Z}\p{Cf}\p{M}\p{Cc}]/u.test(text)) return 'message.empty';
   return null;
 }
 

@@ -10,19 +10,27 @@ import type { Actor, Origin, ServiceDeps } from './context.js';
 import { selfDto, sessionDto } from './dto.js';
 
 export interface LoginLimits {
-  /** Failed logins per account in one window before the account is refused until the window ends. */
+  /**
+   * Failed logins per account from one address in a window, before that address is refused for the account until
+   * the window ends. (Counting per account alone would let anyone lock anyone out by name.) Ten times as many failures
+   * from everywhere together lock the account for everyone: that only happens under a distributed attack.
+   */
   perAccount: number;
   /** Failed logins per address in one window. */
   perAddress: number;
   windowMs: number;
+  /** New accounts per address per hour. */
+  registrationsPerAddress: number;
 }
 
-export const defaultLoginLimits: LoginLimits = { perAccount: 10, perAddress: 50, windowMs: 5 * 60_000 };
+export const defaultLoginLimits: LoginLimits = { perAccount: 10, perAddress: 50, windowMs: 5 * 60_000, registrationsPerAddress: 50 };
 
 /** Accounts and sessions: register, log in and out, who am I, password change, devices. */
 export function authService(deps: ServiceDeps & { loginLimits: LoginLimits }) {
   const { storage, clock, ids, bus } = deps;
-  const byAccount = windowLimiter(clock, { max: deps.loginLimits.perAccount, windowMs: deps.loginLimits.windowMs });
+  const byAccountAndAddress = windowLimiter(clock, { max: deps.loginLimits.perAccount, windowMs: deps.loginLimits.windowMs });
+  const byAccount = windowLimiter(clock, { max: deps.loginLimits.perAccount * 10, windowMs: deps.loginLimits.windowMs });
+  const registrations = windowLimiter(clock, { max: deps.loginLimits.registrationsPerAddress, windowMs: 3_600_000 });
   const byAddress = windowLimiter(clock, { max: deps.loginLimits.perAddress, windowMs: deps.loginLimits.windowMs });
   const oneAtATime = keyedMutex();
 
@@ -42,7 +50,11 @@ export function authService(deps: ServiceDeps & { loginLimits: LoginLimits }) {
   }
 
   function refuseIfLimited(accountKey: string, address: string): void {
-    const wait = Math.max(byAccount.retryAfter(accountKey), byAddress.retryAfter(address));
+    const wait = Math.max(
+      byAccountAndAddress.retryAfter(`${accountKey}\n${address}`),
+      byAccount.retryAfter(accountKey),
+      byAddress.retryAfter(address),
+    );
     if (wait > 0) throw new AppError('rate.limited', 'too many failed logins; try again later', { retryAfterMs: wait });
   }
 
@@ -51,7 +63,13 @@ export function authService(deps: ServiceDeps & { loginLimits: LoginLimits }) {
   }
 
   return {
-    async register(input: OpInput<'auth.register'>): Promise<AuthResultDto> {
+    /** `origin` null: an operator creating the account (CLI), not limited. */
+    async register(input: OpInput<'auth.register'>, origin: Origin | null): Promise<AuthResultDto> {
+      if (origin) {
+        const wait = registrations.retryAfter(origin.address);
+        if (wait > 0) throw new AppError('rate.limited', 'too many new accounts from this address; try again later', { retryAfterMs: wait });
+        registrations.hit(origin.address);
+      }
       const user: UserRecord = {
         id: ids.next('u'),
         username: input.username,
@@ -78,11 +96,12 @@ export function authService(deps: ServiceDeps & { loginLimits: LoginLimits }) {
         const found = await storage.repos.users.byUsernameKey(key);
         const ok = await verifyPassword(input.password, found?.passwordHash ?? (await dummyPasswordHash()));
         if (!found || !ok) {
+          byAccountAndAddress.hit(`${key}\n${origin.address}`);
           byAccount.hit(key);
           byAddress.hit(origin.address);
           throw new AppError('auth.bad_credentials', 'wrong username or password');
         }
-        byAccount.reset(key);
+        byAccountAndAddress.reset(`${key}\n${origin.address}`);
         return found;
       });
       return openSession(user, input.deviceName ?? 'Unknown device');

@@ -79,12 +79,18 @@ export function friendsService(deps: ServiceDeps & { presence: PresenceService }
     },
 
     async list(actor: Actor): Promise<{ friends: FriendDto[] }> {
-      const friendships = await storage.repos.social.friendsOf(actor.userId);
+      const [friendships, blockers] = await Promise.all([
+        storage.repos.social.friendsOf(actor.userId),
+        storage.repos.social.blockersOf(actor.userId),
+      ]);
       const users = new Map((await storage.repos.users.byIds(friendships.map((f) => f.friendId))).map((u) => [u.id, u]));
+      // A friend who blocked me shows as offline to me.
+      const hidden = new Set(blockers);
       const friends: FriendDto[] = [];
       for (const f of friendships) {
         const user = users.get(f.friendId);
-        if (user) friends.push({ user: userDto(user), since: f.since, online: deps.presence.isOnline(user.id) });
+        const online = !hidden.has(f.friendId) && deps.presence.isOnline(f.friendId);
+        if (user) friends.push({ user: userDto(user), since: f.since, online });
       }
       friends.sort((a, b) => a.user.displayName.localeCompare(b.user.displayName));
       return { friends };

@@ -1,4 +1,4 @@
-import { usernameKey, type MentionsDto, type MessageDto, type OpInput } from '@feige/protocol';
+import { hasVisibleContent, usernameKey, type MentionsDto, type MessageDto, type OpInput } from '@feige/protocol';
 import type { Repos } from '../storage/storage.js';
 import { parseMentions } from './mentions.js';
 import { AppError } from '../lib/app-error.js';
@@ -29,7 +29,7 @@ export function messagesService(deps: ServiceDeps) {
     async send(actor: Actor, input: OpInput<'messages.send'>): Promise<{ message: MessageDto; duplicate: boolean }> {
       const earlier = await storage.repos.messages.bySenderClientId(actor.userId, input.clientMsgId);
       if (earlier) return asDuplicate(earlier, input);
-      if (input.text.trim().length === 0) throw new AppError('message.empty', 'a message needs some text');
+      if (!hasVisibleContent(input.text)) throw new AppError('message.empty', 'a message needs some visible text');
       try {
         const { message, records } = await storage.transaction(async (repos) => {
           // The conversation's row lock comes first: a removal that commits before it keeps the removed member out.

@@ -7,9 +7,15 @@ import type { ServiceDeps } from './context.js';
 export function presenceService(deps: Pick<ServiceDeps, 'storage' | 'bus'>) {
   const sockets = new Map<string, number>();
 
+  /** Friends hear it, except those the user has blocked: a block hides presence too. */
   async function tellFriends(userId: string, online: boolean): Promise<void> {
-    const friends = await deps.storage.repos.social.friendsOf(userId);
-    for (const { friendId } of friends) deps.bus.publish(friendId, { kind: 'event', event: { type: 'presence', userId, online } });
+    const [friends, blocked] = await Promise.all([
+      deps.storage.repos.social.friendsOf(userId),
+      deps.storage.repos.social.blockedBy(userId),
+    ]);
+    const hidden = new Set(blocked);
+    for (const { friendId } of friends)
+      if (!hidden.has(friendId)) deps.bus.publish(friendId, { kind: 'event', event: { type: 'presence', userId, online } });
   }
 
   return {

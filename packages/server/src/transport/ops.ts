@@ -7,7 +7,7 @@ type PublicHandler<O extends OpName> = (s: Services, input: OpInput<O>, origin: 
 
 /** Ops callable without a session. */
 const publicHandlers: { [O in 'auth.register' | 'auth.login']: PublicHandler<O> } = {
-  'auth.register': (s, input) => s.auth.register(input),
+  'auth.register': (s, input, origin) => s.auth.register(input, origin),
   'auth.login': (s, input, origin) => s.auth.login(input, origin),
 };
 

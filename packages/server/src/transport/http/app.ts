@@ -1,11 +1,13 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import websocket from '@fastify/websocket';
 import fastifyStatic from '@fastify/static';
 import { isOpName, limits, paths, publicOps } from '@feige/protocol';
 import { AppError } from '../../lib/app-error.js';
+import type { Clock } from '../../lib/clock.js';
 import type { Logger } from '../../lib/logger.js';
+import { tokenBucket } from '../../lib/rate-limiter.js';
 import type { Services } from '../../services/index.js';
 import type { Gateway } from '../ws/gateway.js';
 import { errorReply } from '../error-reply.js';
@@ -17,6 +19,9 @@ export interface HttpDeps {
   logger: Logger;
   webDir: string | null;
   health(): Record<string, unknown>;
+  clock: Clock;
+  /** True once the app has begun to shut down. */
+  isClosing(): boolean;
 }
 
 /** A child logger at `level` or the parent's level, whichever says less (a child's level overrides its parent's). */
@@ -35,10 +40,27 @@ function bearerToken(header: string | undefined): string | null {
 export async function createHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   const { services, logger } = deps;
   const app = Fastify({
+    // Malformed URLs and the like are answered with the same typed error body as everything else.
+    frameworkErrors: (error, request, reply) => {
+      const { status, body } = errorReply(new AppError('request.invalid', 'the request is not valid', { cause: error }), request.id, logger);
+      void (reply as FastifyReply).status(status).send(body);
+    },
     // Per-request lines would drown the log; errors are logged by errorReply with their request id.
     loggerInstance: quieter(logger, 'warn') as FastifyBaseLogger,
     bodyLimit: limits.httpBodyMaxBytes,
+    // On close, every connection goes, even one that never sent a request: nothing may hold a shutdown hostage.
+    forceCloseConnections: true,
+    // Requests that arrive while closing get our own typed error (see the hook below).
+    return503OnClosing: false,
     trustProxy: false,
+  });
+
+  let closing = false;
+  app.addHook('onClose', async () => {
+    closing = true;
+  });
+  app.addHook('onRequest', async () => {
+    if (closing || deps.isClosing()) throw new AppError('server.shutting_down', 'the server is restarting; try again shortly');
   });
 
   app.setErrorHandler((error, request, reply) => {
@@ -46,18 +68,37 @@ export async function createHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     const statusCode = (error as { statusCode?: unknown }).statusCode;
     let mapped: unknown = error;
     if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') mapped = new AppError('request.too_large', 'the request body is too large');
-    else if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500)
+    else if (code === 'FST_ERR_CTP_INVALID_JSON_BODY' || code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || error instanceof SyntaxError)
       mapped = new AppError('request.invalid', 'the request body is not valid JSON');
+    else if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500)
+      mapped = new AppError('request.invalid', 'the request is not valid');
     const { status, body } = errorReply(mapped, request.id, logger);
     void reply.status(status).send(body);
   });
 
-  await app.register(websocket, { options: { maxPayload: limits.frameMaxBytes } });
+  await app.register(websocket, {
+    options: { maxPayload: limits.frameMaxBytes },
+    // A client's broken or oversize frame ends its own socket; it is no server error.
+    errorHandler: (error, socket) => {
+      logger.debug({ err: error }, 'socket error');
+      socket.terminate();
+    },
+  });
   app.get(paths.socket, { websocket: true }, (socket, request) => deps.gateway.accept(socket, request.ip));
 
   app.get(paths.health, async () => ({ ok: true, ...deps.health() }));
 
+  const buckets = new Map<string, ReturnType<typeof tokenBucket>>();
   app.post<{ Params: { op: string } }>(`${paths.op}:op`, async (request, reply) => {
+    let bucket = buckets.get(request.ip);
+    if (!bucket) {
+      // Addresses come and go; a full map starts over rather than growing without bound.
+      if (buckets.size > 100_000) buckets.clear();
+      bucket = tokenBucket(deps.clock, { perSecond: limits.httpRequestsPerSecond, burst: limits.httpRequestsBurst });
+      buckets.set(request.ip, bucket);
+    }
+    const wait = bucket.take();
+    if (wait > 0) throw new AppError('rate.limited', 'too many requests; slow down', { retryAfterMs: wait });
     const op = request.params.op;
     if (!isOpName(op)) throw new AppError('request.unknown_op', `unknown op ${op}`);
     // Logging in must work even from a client still holding a revoked token.

@@ -133,6 +133,8 @@ export function createGateway(deps: GatewayDeps) {
         const actor = c.actor;
         if (!actor) return;
         registry.remove(actor.userId, c);
+        // Shutting down closes everyone's sockets at once: nobody is left to tell, and the database is closing.
+        if (shuttingDown) return;
         services.presence.disconnected(actor.userId).catch((err: unknown) => logger.error({ err }, 'presence update failed'));
       });
     },
@@ -151,8 +153,11 @@ export function createGateway(deps: GatewayDeps) {
       shuttingDown = true;
       clearInterval(idleSweep);
       const all = [...pending, ...registry.all()];
+      const closed = all.map((c) => new Promise<void>((resolve) => (c.socket.readyState === c.socket.CLOSED ? resolve() : c.socket.once('close', () => resolve()))));
       for (const c of all) c.close(closeCodes.goingAway, 'server shutting down');
       await Promise.all(all.map((c) => c.queue.catch(() => undefined)));
+      // Peers get a moment to answer the close handshake; Connection.close terminates the ones that do not.
+      await Promise.race([Promise.all(closed), new Promise((resolve) => setTimeout(resolve, 3_000).unref())]);
     },
   };
 }

@@ -4,16 +4,25 @@
  * - /assets/*: cache first; Vite gives them content hashes, so a cached copy is never stale.
  * - The API and the socket are never cached: they carry private, live data.
  */
-const CACHE = 'feige-shell-v1';
-const SHELL = ['/', '/manifest.webmanifest', '/icon.svg'];
+const CACHE = 'feige-shell-v2';
+const SHELL = ['/manifest.webmanifest', '/icon.svg'];
+
+/**
+ * The shell is the page plus the hashed scripts and styles it names. They are read from the page itself, because the
+ * page was loaded before this worker existed: without this, the first offline reload would find no script.
+ */
+async function cacheShell() {
+  const cache = await caches.open(CACHE);
+  const page = await fetch('/', { cache: 'no-cache' });
+  if (!page.ok) throw new Error(`shell: ${page.status}`);
+  const html = await page.clone().text();
+  const assets = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((match) => match[1]);
+  await cache.put('/', page);
+  await cache.addAll([...SHELL, ...assets]);
+}
 
 self.addEventListener('install', (event) => {
-  event.waitUntil(
-    caches
-      .open(CACHE)
-      .then((cache) => cache.addAll(SHELL))
-      .then(() => self.skipWaiting()),
-  );
+  event.waitUntil(cacheShell().then(() => self.skipWaiting()));
 });
 
 self.addEventListener('activate', (event) => {

@@ -8,7 +8,7 @@ import { ErrorMessage } from '../common/ErrorMessage';
 
 type Relation = 'self' | 'friend' | 'requested' | 'none';
 
-function SearchResult({ user, relation, note }: { user: UserDto; relation: Relation; note: string }) {
+function SearchResult({ user, relation, note, onSent }: { user: UserDto; relation: Relation; note: string; onSent: () => void }) {
   const { t } = useTranslation();
   const app = useApp();
   const add = useAction(() => app.friends.request(user.id, note));
@@ -28,7 +28,7 @@ function SearchResult({ user, relation, note }: { user: UserDto; relation: Relat
         ) : relation === 'requested' ? (
           <span className="tag">{t('friends.requestSent')}</span>
         ) : (
-          <button type="button" className="button button--primary button--small" disabled={add.busy} onClick={() => void add.run()}>
+          <button type="button" className="button button--primary button--small" disabled={add.busy} onClick={() => void add.run().then((ok) => ok && onSent())}>
             {t('friends.addFriend')}
           </button>
         )}
@@ -109,7 +109,7 @@ export function UserSearch() {
       ) : (
         <ul role="list" className="people" aria-label={t('friends.resultsLabel')}>
           {results.map((user) => (
-            <SearchResult key={user.id} user={user} relation={relationOf(user.id)} note={note} />
+            <SearchResult key={user.id} user={user} relation={relationOf(user.id)} note={note} onSent={() => setNote('')} />
           ))}
         </ul>
       )}

@@ -28,7 +28,8 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'server',
-          include: ['packages/server/test/**/*.test.ts'],
+          // bench/smoke.test.ts runs every benchmark scenario at a tiny size (seconds, no timing assertions).
+          include: ['packages/server/test/**/*.test.ts', 'bench/**/*.test.ts'],
           environment: 'node',
           testTimeout: 30_000,
           hookTimeout: 30_000,

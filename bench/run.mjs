@@ -1,0 +1,139 @@
+#!/usr/bin/env node
+// `npm run bench -- <scenario> [options]`: runs a scenario against Feige and its baselines in one invocation, prints
+// the report and appends it to bench/RESULTS.md. See docs/performance.md.
+//
+// Scenarios: direct, history, catchup, connections, group.   `--smoke`: tiny sizes, seconds, for `npm test`.
+// Common options (defaults depend on the scenario; --smoke shrinks them):
+//   --targets feige,relay,relay-sqlite   what to run (Feige and the ceilings; each gets a fresh data dir)
+//   --rates 500,1000,…                   stepped aggregate rates      --duration 5   seconds per step
+//   --drain 10  max seconds to wait for in-flight deliveries after a step     --warmup 2   unrecorded first step
+//   --users N   --workers N (load-generator processes)   --size 80 (message text bytes)
+//   --retries 1 (re-run a step that failed on latency alone: this machine is shared)
+//   --all-steps (do not stop at the first failing step)   --profile (node --cpu-prof on the Feige server)
+//   --results FILE|none (default bench/RESULTS.md; none for --smoke)   --json FILE   --keep (keep data dirs)
+//   --max-seconds N   watchdog for the whole run (default 1800)
+//   --peer ejabberd   not implemented yet (see docs/performance.md)
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { live } from './lib/common.mjs';
+import { writeReport } from './lib/report.mjs';
+import { ensureBuilt, root } from './lib/targets.mjs';
+
+const scenarios = ['direct', 'history', 'catchup', 'connections', 'group'];
+
+const optionSpec = {
+  smoke: { type: 'boolean', default: false },
+  targets: { type: 'string' },
+  rates: { type: 'string' },
+  duration: { type: 'string' },
+  drain: { type: 'string' },
+  warmup: { type: 'string' },
+  users: { type: 'string' },
+  workers: { type: 'string' },
+  size: { type: 'string' },
+  'all-steps': { type: 'boolean', default: false },
+  retries: { type: 'string' },
+  profile: { type: 'boolean', default: false },
+  results: { type: 'string' },
+  json: { type: 'string' },
+  keep: { type: 'boolean', default: false },
+  'max-seconds': { type: 'string' },
+  peer: { type: 'string' },
+  // scenario-specific
+  messages: { type: 'string' },
+  conversations: { type: 'string' },
+  'per-conversation': { type: 'string' },
+  concurrency: { type: 'string' },
+  connections: { type: 'string' },
+  idle: { type: 'string' },
+  groups: { type: 'string' },
+  'group-size': { type: 'string' },
+  'big-group': { type: 'string' },
+  large: { type: 'boolean', default: false },
+  'connect-concurrency': { type: 'string' },
+};
+
+function usage(message) {
+  if (message) console.error(message);
+  console.error(`usage: npm run bench -- <${scenarios.join('|')}> [--smoke] [options]   (see the top of bench/run.mjs)`);
+  process.exit(2);
+}
+
+const { values, positionals } = parseArgs({ args: process.argv.slice(2), options: optionSpec, allowPositionals: true, strict: true });
+const scenario = positionals[0];
+if (!scenarios.includes(scenario)) usage(scenario ? `unknown scenario ${scenario}` : 'which scenario?');
+if (values.peer) usage(`--peer ${values.peer}: the XMPP peer is not implemented yet (docs/performance.md, "Not done yet")`);
+
+const mod = await import(`./scenarios/${scenario}.mjs`);
+const smoke = values.smoke;
+const d = { ...mod.defaults, ...(smoke ? mod.defaults.smoke : {}) };
+const list = (s) => s.split(',').map((x) => x.trim()).filter(Boolean);
+const numbers = (s) => list(s).map(Number);
+const camel = (key) => key.replace(/-([a-z])/gu, (_, c) => c.toUpperCase());
+const pick = (key, fallback, parse = Number) => (values[key] !== undefined ? parse(values[key]) : (d[camel(key)] ?? fallback));
+
+const opts = {
+  smoke,
+  targets: values.targets ? list(values.targets) : d.targets,
+  rates: values.rates ? numbers(values.rates) : (d.rates ?? []),
+  duration: pick('duration', smoke ? 0.5 : 5),
+  drain: pick('drain', 10),
+  warmup: pick('warmup', smoke ? 0 : 2),
+  users: pick('users', 1000),
+  workers: pick('workers', 2),
+  size: pick('size', 80),
+  allSteps: values['all-steps'],
+  retries: pick('retries', smoke ? 0 : 1),
+  profile: values.profile,
+  keep: values.keep,
+  maxSeconds: pick('max-seconds', smoke ? 120 : 1800),
+  messages: pick('messages', 10),
+  conversations: pick('conversations', 1000),
+  perConversation: pick('per-conversation', 1000),
+  concurrency: pick('concurrency', 20),
+  connections: values.connections ? numbers(values.connections) : d.connections,
+  idle: pick('idle', smoke ? 0.5 : 20),
+  groups: pick('groups', 20),
+  groupSize: pick('group-size', 50),
+  bigGroup: pick('big-group', 5000),
+  large: values.large,
+  connectConcurrency: pick('connect-concurrency', 0),
+};
+for (const t of opts.targets) if (!['feige', 'relay', 'relay-sqlite'].includes(t)) usage(`unknown target ${t}`);
+if (opts.rates.some((r) => !(r > 0))) usage('--rates must be positive numbers');
+const resultsFile = values.results ?? (smoke ? 'none' : path.join(root, 'bench', 'RESULTS.md'));
+const command = `npm run bench -- ${process.argv.slice(2).join(' ')}`;
+
+const log = (line) => console.log(line);
+const ctx = { opts, log, profileDir: path.join(root, 'bench', '.runs', 'profiles') };
+
+async function stopAll() {
+  await Promise.allSettled([...live].map((thing) => thing.stop()));
+  live.clear();
+}
+
+const watchdog = setTimeout(async () => {
+  console.error(`[bench] the run exceeded --max-seconds ${opts.maxSeconds}: stopping everything`);
+  await stopAll();
+  process.exit(3);
+}, opts.maxSeconds * 1000);
+watchdog.unref();
+for (const signal of ['SIGINT', 'SIGTERM'])
+  process.once(signal, async () => {
+    console.error(`[bench] ${signal}: stopping`);
+    await stopAll();
+    process.exit(130);
+  });
+
+try {
+  ensureBuilt(log);
+  log(`[bench] ${scenario}${smoke ? ' (smoke)' : ''}: targets ${opts.targets.join(', ')}`);
+  const result = await mod.run(ctx);
+  writeReport({ scenario: `${scenario}${smoke ? ' (smoke)' : ''}`, command, workload: result.workload, sections: result.sections, resultsFile, json: { opts, ...result.json }, jsonFile: values.json });
+} catch (error) {
+  console.error(`[bench] ${scenario} failed:`, error);
+  process.exitCode = 1;
+} finally {
+  await stopAll();
+  clearTimeout(watchdog);
+}

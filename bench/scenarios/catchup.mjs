@@ -1,0 +1,119 @@
+// catch-up: N users are offline while a friend sends each of them K messages; then all N reconnect at once
+// (every socket opened at the same instant, shared by all load-generator processes). Each device authenticates and
+// pages sync.get from its cursor (0: nothing happened before) until it holds all K; we report the time until every
+// device has everything, per-user p50/p99, and lost/duplicated messages by (sender, clientMsgId).
+import { fillStoreInbox } from '../ceiling/store.mjs';
+import { profileSection, startPool, startTarget } from '../lib/common.mjs';
+import { cpuWindow, listenOverflows } from '../lib/proc.mjs';
+import { spread } from '../lib/pool.mjs';
+import { mb, ms, num, percentiles, table } from '../lib/report.mjs';
+import { fillCatchupSql, seedPairs, seedUsers, sendThroughService } from '../lib/seed.mjs';
+
+export const defaults = {
+  users: 1000,
+  messages: 10,
+  targets: ['relay-sqlite', 'feige'],
+  smoke: { users: 20, messages: 5 },
+};
+
+/** Above this many messages the fill uses SQL instead of the messages service (which writes ~1,000/s). */
+const serviceFillMax = 20_000;
+
+export async function run(ctx) {
+  const { opts } = ctx;
+  const n = opts.large ? 10_000 : opts.users;
+  const k = opts.large ? 20 : opts.messages;
+  const rows = [];
+  const profiles = [];
+  let fillHow = 'messages service';
+  for (const name of opts.targets) {
+    if (name === 'relay') {
+      ctx.log('[relay] skipped: the in-memory relay keeps nothing for offline users');
+      continue;
+    }
+    const t = await startTarget(ctx, name, {
+      seedFeige: async (app) => {
+        const pairs = await seedPairs(app, await seedUsers(app, 2 * n));
+        const sends = pairs.map((p) => ({ from: p.a, to: p.b, conv: p.conv, count: k }));
+        if (n * k <= serviceFillMax) {
+          for (const s of sends) await sendThroughService(app, s.from, s.conv, k);
+          return { sends };
+        }
+        fillHow = `SQL above ${num(serviceFillMax)} messages`;
+        return { sends, afterClose: (file) => fillCatchupSql(file, sends) };
+      },
+      seedRelay: async ({ store }) => {
+        const sends = Array.from({ length: n }, (_, i) => {
+          const from = { id: `u_b${String(2 * i).padStart(6, '0')}` };
+          const to = { id: `u_b${String(2 * i + 1).padStart(6, '0')}` };
+          return { from, to, conv: `d:${from.id}:${to.id}`, count: k };
+        });
+        fillStoreInbox(store, sends.map((s) => ({ conv: s.conv, from: s.from.id, to: s.to.id })), k);
+        return { sends };
+      },
+    });
+    let pool;
+    try {
+      pool = await startPool(ctx, opts.workers);
+      const receivers = t.data.sends.map((s) => ({ id: s.to.id, token: s.to.token, from: s.from.id, count: k, cursor: 0 }));
+      const byWorker = spread(receivers, pool.workers.length);
+      const timeoutMs = 30_000 + n * 10;
+      const window = cpuWindow([t.server.pid, ...pool.pids]);
+      const overflows0 = listenOverflows();
+      const goAtMs = Date.now() + 300;
+      const connectConcurrency = opts.connectConcurrency;
+      const parts = await pool.all('catchup', (w, worker) => ({ target: t.target, users: byWorker[w], localAddresses: worker.addresses, goAtMs, timeoutMs, connectConcurrency }), timeoutMs + 30_000);
+      const [server, ...gens] = window.stop();
+      const results = parts.flatMap((p) => p.results);
+      const done = results.filter((r) => r.ms !== null);
+      const per = percentiles(done.map((r) => r.ms));
+      const row = {
+        target: name,
+        users: n,
+        messages: k,
+        complete: done.length,
+        allMs: done.length === results.length ? per.max : null,
+        per,
+        lost: results.reduce((s, r) => s + Math.max(0, k - r.received), 0),
+        dup: results.reduce((s, r) => s + r.dup, 0),
+        errors: results.filter((r) => r.error).length,
+        reconnects: results.reduce((s, r) => s + r.reconnects, 0),
+        firstError: results.find((r) => r.error)?.error ?? null,
+        serverCpu: server.cpuPercent,
+        serverPeakRss: server.peakRss,
+        genCpu: gens.reduce((s, g) => s + g.cpuPercent, 0),
+        listenOverflows: overflows0 === null ? null : listenOverflows() - overflows0,
+      };
+      rows.push(row);
+      ctx.log(`[${name}] ${num(n)} × ${k}: all in ${ms(row.allMs)} ms (p50 ${ms(per.p50)}, p99 ${ms(per.p99)}), lost ${row.lost}, dup ${row.dup}, reconnects ${row.reconnects}, gave up ${row.errors}${row.firstError ? ` (${row.firstError})` : ''}`);
+    } finally {
+      await pool?.stop();
+      const profile = await t.stop();
+      if (profile) profiles.push(profile);
+    }
+  }
+  const feige = rows.find((r) => r.target === 'feige');
+  const relay = rows.find((r) => r.target === 'relay-sqlite');
+  const ratio = feige?.allMs && relay?.allMs ? `Feige took ${(feige.allMs / relay.allMs).toFixed(2)}× the relay-sqlite time.` : '';
+  const columns = [
+    { title: 'target', value: (r) => r.target, align: 'left' },
+    { title: 'users × messages', value: (r) => `${num(r.users)} × ${r.messages}` },
+    { title: 'all delivered ms', value: (r) => ms(r.allMs) },
+    { title: 'per-user p50 ms', value: (r) => ms(r.per.p50) },
+    { title: 'per-user p99 ms', value: (r) => ms(r.per.p99) },
+    { title: 'complete', value: (r) => `${num(r.complete)}/${num(r.users)}` },
+    { title: 'lost', value: (r) => num(r.lost) },
+    { title: 'dup', value: (r) => num(r.dup) },
+    { title: 'reconnects', value: (r) => num(r.reconnects) },
+    { title: 'gave up', value: (r) => num(r.errors) },
+    { title: 'server CPU %', value: (r) => num(r.serverCpu) },
+    { title: 'server peak RSS MB', value: (r) => mb(r.serverPeakRss) },
+    { title: 'gen CPU %', value: (r) => num(r.genCpu) },
+    { title: 'SYN drops', value: (r) => num(r.listenOverflows) },
+  ];
+  return {
+    workload: `${num(n)} offline users, each sent ${k} messages by a friend (Feige: written by the ${fillHow}; relay-sqlite: its own rows); then all ${num(n)} connect at the same instant from ${opts.workers} load-generator processes${opts.connectConcurrency ? ` (at most ${opts.connectConcurrency} handshakes in flight per process)` : ''}, authenticate and page sync.get (≤ 500 per page) from cursor 0; a failed socket reconnects (≤ 5 attempts, backoff 250 ms × 2^n) and resumes from its cursor. Time from the shared start instant until each device holds all ${k}. SYN drops: the machine's ListenOverflows during the run (accept queue of 511, Node's default, full; the client retries after 1 s, then 3 s).`,
+    sections: [ratio, table(columns, rows), ...profiles.map((p) => profileSection(p, ', whole run incl. start-up'))].filter(Boolean),
+    json: { rows, profiles: profiles.map((p) => p.summary) },
+  };
+}

@@ -118,6 +118,18 @@ for (const [name, open] of Object.entries(backends)) {
       expect((await storage.repos.messages.bySeq('c1', 1))?.text).toBe(text);
     });
 
+    it('writes update rows for more users than one SQL statement can bind (a big group)', async () => {
+      const count = 9000;
+      for (let i = 0; i < count; i += 500)
+        await storage.transaction(async (r) => {
+          for (let j = i; j < Math.min(count, i + 500); j++) await r.users.insert(user(`big${j}`));
+        });
+      await storage.transaction((r) =>
+        r.updates.insert(Array.from({ length: count }, (_, i) => ({ userId: `big${i}`, pts: 1, body: { type: 'friend.removed', userId: 'x' }, createdAt: 1 }))),
+      );
+      expect(await storage.repos.updates.since(`big${count - 1}`, 0, 10)).toHaveLength(1);
+    });
+
     it('searches usernames by prefix and display names by substring, literally', async () => {
       await storage.repos.users.insert({ ...user('a', 'alice'), displayName: '爱丽丝' });
       await storage.repos.users.insert({ ...user('b', 'bob'), displayName: 'Bob 100%' });

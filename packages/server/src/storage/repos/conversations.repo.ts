@@ -169,20 +169,22 @@ export function conversationsRepo(db: Kysely<Database>) {
       members: { userId: string; role: MemberRole; visibleFromSeq: number; readSeq: number }[],
       at: number,
     ): Promise<void> {
-      if (members.length === 0) return;
-      await db
-        .insertInto('conversation_members')
-        .values(
-          members.map((m) => ({
-            conversation_id: conversationId,
-            user_id: m.userId,
-            role: m.role,
-            visible_from_seq: m.visibleFromSeq,
-            read_seq: m.readSeq,
-            joined_at: at,
-          })),
-        )
-        .execute();
+      // In chunks, like update rows: SQLite binds at most 32,766 values per statement.
+      for (let i = 0; i < members.length; i += 1000) {
+        await db
+          .insertInto('conversation_members')
+          .values(
+            members.slice(i, i + 1000).map((m) => ({
+              conversation_id: conversationId,
+              user_id: m.userId,
+              role: m.role,
+              visible_from_seq: m.visibleFromSeq,
+              read_seq: m.readSeq,
+              joined_at: at,
+            })),
+          )
+          .execute();
+      }
     },
 
     async removeMembers(conversationId: string, userIds: readonly string[]): Promise<void> {

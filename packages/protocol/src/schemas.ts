@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { limits } from './limits.js';
-import { graphemeLength, hasVisibleContent, isValidUsername, normalizeUsername, textProblem, utf8Length } from './text.js';
+import { graphemeLength, hasVisibleContent, isValidUsername, nameProblem, normalizeUsername, textProblem, utf8Length } from './text.js';
 
 /**
  * Input schemas: everything a client sends is parsed with one of these at the server's edge.
@@ -12,8 +12,12 @@ const problemMessages = {
   lone_surrogate: 'contains an unpaired surrogate (not valid Unicode)',
 } as const;
 
-/** Free user text: refused when it holds forbidden control characters or broken Unicode. */
+/**
+ * Free user text: refused when it holds forbidden control characters or broken Unicode. Besides `max` characters it is
+ * capped in bytes (by default 32 per character), so one "character" stacked with marks cannot weigh megabytes.
+ */
 function userText(max: number, opts: { multiline: boolean; maxBytes?: number }) {
+  const maxBytes = opts.maxBytes ?? max * 32;
   return z
     .string()
     .superRefine((value, ctx) => {
@@ -21,9 +25,13 @@ function userText(max: number, opts: { multiline: boolean; maxBytes?: number }) 
       if (problem) ctx.addIssue({ code: 'custom', message: problemMessages[problem] });
       else if (!opts.multiline && /[\n\r\t]/u.test(value))
         ctx.addIssue({ code: 'custom', message: 'must be a single line' });
+      else if (!opts.multiline && nameProblem(value) !== null)
+        ctx.addIssue({
+          code: 'custom',
+          message: nameProblem(value) === 'bidi_control' ? 'must not hold text-direction controls' : 'has too many stacked accents',
+        });
       else if (graphemeLength(value) > max) ctx.addIssue({ code: 'custom', message: `is longer than ${max} characters` });
-      else if (opts.maxBytes !== undefined && utf8Length(value) > opts.maxBytes)
-        ctx.addIssue({ code: 'custom', message: `is larger than ${opts.maxBytes} bytes` });
+      else if (utf8Length(value) > maxBytes) ctx.addIssue({ code: 'custom', message: `is larger than ${maxBytes} bytes` });
     });
 }
 
@@ -38,7 +46,7 @@ export const username = z
     if (length < limits.usernameMin || length > limits.usernameMax)
       ctx.addIssue({ code: 'custom', message: `must be ${limits.usernameMin}–${limits.usernameMax} characters` });
     else if (!isValidUsername(value))
-      ctx.addIssue({ code: 'custom', message: 'may hold only letters, digits, _ . and -, with at least one letter or digit' });
+      ctx.addIssue({ code: 'custom', message: 'may hold only letters, digits, _ . and -, with at least one letter or digit, and is not a reserved word' });
   });
 
 export const displayName = userText(limits.displayNameMax, { multiline: false })
@@ -102,14 +110,19 @@ export const schemas = {
     conversationId: id,
     muted: z.boolean().optional(),
     pinned: z.boolean().optional(),
-    nickname: userText(limits.groupNicknameMax, { multiline: false }).transform((v) => v.normalize('NFC').trim()).optional(),
+    nickname: userText(limits.groupNicknameMax, { multiline: false })
+      .transform((v) => v.normalize('NFC').trim())
+      .refine((v) => v === '' || hasVisibleContent(v), 'must contain a visible character (or be empty to use your name)')
+      .optional(),
   }),
   'groups.create': z.strictObject({ title: groupTitle, userIds }),
   'groups.members': z.strictObject(inGroup),
   'groups.rename': z.strictObject({ ...inGroup, title: groupTitle }),
   'groups.setAnnouncement': z.strictObject({
     ...inGroup,
-    text: userText(limits.groupAnnouncementMax, { multiline: true }).transform((v) => v.trim()),
+    text: userText(limits.groupAnnouncementMax, { multiline: true })
+      .transform((v) => v.trim())
+      .refine((v) => v === '' || hasVisibleContent(v), 'must contain a visible character (or be empty to clear it)'),
   }),
   'groups.updateSettings': z.strictObject({
     ...inGroup,

@@ -32,8 +32,22 @@ export function utf8Length(text: string): number {
  * render as nothing.
  */
 export function hasVisibleContent(text: string): boolean {
-  return /[^\s\p{Z}\p{Cf}\p{M}\p{Cc}]/u.test(text);
+  // U+2800 (braille blank) and the Hangul fillers are letters or symbols by category but draw nothing.
+  return /[^\s\p{Z}\p{Cf}\p{M}\p{Cc}\u2800\u115F\u1160\u3164\uFFA0]/u.test(text);
 }
+
+/**
+ * Characters a one-line name must not hold: bidirectional overrides, embeddings and isolates (they reverse the text
+ * around a name: "evil\u202Eexe.txt"), and runs of more than 8 combining marks (they draw over neighbouring lines).
+ */
+export function nameProblem(text: string): 'bidi_control' | 'stacked_marks' | null {
+  if (/[\u202A-\u202E\u2066-\u2069]/u.test(text)) return 'bidi_control';
+  if (/\p{M}{9,}/u.test(text)) return 'stacked_marks';
+  return null;
+}
+
+/** Usernames that would read as "everyone" in a mention. */
+export const reservedUsernames: ReadonlySet<string> = new Set(['all', 'everyone', '所有人']);
 
 /** Usernames: letters of any script, combining marks, digits, `_`, `.` and `-`, after NFKC. */
 const usernamePattern = /^[\p{L}\p{M}\p{N}_.-]+$/u;
@@ -44,7 +58,12 @@ export function normalizeUsername(raw: string): string {
 
 export function isValidUsername(normalized: string): boolean {
   // At least one letter or digit: `...`, `---` or a run of combining marks is no name.
-  return usernamePattern.test(normalized) && /[\p{L}\p{N}]/u.test(normalized);
+  return (
+    usernamePattern.test(normalized) &&
+    /[\p{L}\p{N}]/u.test(normalized) &&
+    !reservedUsernames.has(normalized.toLowerCase()) &&
+    nameProblem(normalized) === null
+  );
 }
 
 /**

@@ -291,6 +291,48 @@ describe('groups', () => {
     expect((await ben.client.call('groups.joinRequests', { conversationId })).requests).toEqual([]);
   });
 
+  it('an invite link lapses when its creator leaves, or loses the right to invite, and never admits someone blocked', async () => {
+    const { owner, others, conversationId } = await group(server, ['ann', 'ben']);
+    const [ann, ben] = others as [TestUser, TestUser];
+    const fromAnn = (await ann.client.call('groups.createInviteLink', { conversationId })).link;
+    const fromBen = (await ben.client.call('groups.createInviteLink', { conversationId })).link;
+    const fromOwner = (await owner.client.call('groups.createInviteLink', { conversationId })).link;
+    await owner.client.call('groups.updateSettings', { conversationId, inviteApproval: true });
+    await owner.client.call('groups.removeMember', { conversationId, userId: ben.id });
+    const [eve, fay, gus] = [await registerUser(server, 'eve'), await registerUser(server, 'fay'), await registerUser(server, 'gus')];
+    await expect(eve.client.call('groups.join', { token: fromAnn.token })).rejects.toMatchObject({ code: 'group.invite_invalid' });
+    await expect(fay.client.call('groups.join', { token: fromBen.token })).rejects.toMatchObject({ code: 'group.invite_invalid' });
+    await owner.client.call('blocks.add', { userId: gus.id });
+    await expect(gus.client.call('groups.join', { token: fromOwner.token })).rejects.toMatchObject({ code: 'group.invite_invalid' });
+    expect((await eve.client.call('groups.join', { token: fromOwner.token })).conversation.id).toBe(conversationId);
+  });
+
+  it('an old join request cannot pull back someone who joined another way and then left', async () => {
+    const { owner, others, conversationId } = await group(server, ['ann']);
+    const [ann] = others as [TestUser];
+    const carl = await registerUser(server, 'carl');
+    await makeFriends(ann, carl);
+    await makeFriends(owner, carl);
+    await owner.client.call('groups.updateSettings', { conversationId, inviteApproval: true });
+    await ann.client.call('groups.invite', { conversationId, userIds: [carl.id] });
+    const [request] = (await owner.client.call('groups.joinRequests', { conversationId })).requests;
+    await owner.client.call('groups.invite', { conversationId, userIds: [carl.id] });
+    await carl.client.call('groups.leave', { conversationId });
+    await expect(owner.client.call('groups.approveJoin', { requestId: request!.id })).rejects.toMatchObject({ code: 'group.join_request_not_found' });
+    expect((await owner.client.call('groups.members', { conversationId })).members.some((m) => m.user.id === carl.id)).toBe(false);
+  });
+
+  it('only admins rename, only the sender lists readers, and names cannot carry direction controls or megabytes of accents', async () => {
+    const { owner, others, conversationId } = await group(server, ['ann']);
+    const [ann] = others as [TestUser];
+    await expect(ann.client.call('groups.rename', { conversationId, title: 'mine now' })).rejects.toMatchObject({ code: 'group.permission_denied' });
+    const { message } = await say(owner.client, conversationId, 'who read this?');
+    await expect(ann.client.call('messages.readers', { conversationId, seq: message.seq })).rejects.toMatchObject({ code: 'group.permission_denied' });
+    for (const title of ['\u202eevil.exe', `Z${'\u0301'.repeat(120_000)}`, `Z${'\u0301'.repeat(20)}`, '\u3164\u3164'])
+      await expect(owner.client.call('groups.rename', { conversationId, title })).rejects.toMatchObject({ code: 'request.invalid' });
+    await expect(ann.client.call('conversations.updateSettings', { conversationId, nickname: '\u200b' })).rejects.toMatchObject({ code: 'request.invalid' });
+  });
+
   it('refuses to grow past the configured member limit with group.full', async () => {
     await server.close();
     server = await startTestServer({ groupMaxMembers: 3 });

@@ -111,6 +111,7 @@ export function conversationsService(deps: ServiceDeps) {
       const { me, others } = await requireMembership(storage.repos, input.conversationId, actor.userId);
       const message = await storage.repos.messages.bySeq(input.conversationId, input.seq);
       if (!message || message.seq < me.visibleFromSeq) throw new AppError('conversation.not_found', 'no such message');
+      if (message.senderId !== actor.userId) throw new AppError('group.permission_denied', 'only the sender sees who read a message');
       // Someone who joined later starts past older messages without having seen them: they are no readers.
       const read = others.filter((m) => m.readSeq >= input.seq && m.visibleFromSeq <= input.seq && m.userId !== message.senderId);
       if (others.length + 1 > limits.groupReadersListMax) return { count: read.length, readers: null };

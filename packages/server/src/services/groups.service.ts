@@ -115,6 +115,11 @@ export function groupsService(deps: ServiceDeps & { presence: PresenceService; m
       userIds.map((userId) => ({ userId, role: 'member' as const, visibleFromSeq, readSeq: seq })),
       clock.now(),
     );
+    // Whoever joins by any path has no invitation left waiting: an old request must not pull them back in later.
+    for (const userId of userIds) {
+      const waiting = await repos.groups.pendingJoinRequestFor(state.conversation.id, userId);
+      if (waiting) await repos.groups.settleJoinRequest(waiting.id, 'approved');
+    }
     const joined = userIds.map((userId) => ({
       userId,
       body: { type: 'conversation.joined', conversationId: state.conversation.id } as UpdateBody,
@@ -216,6 +221,7 @@ export function groupsService(deps: ServiceDeps & { presence: PresenceService; m
     rename: (actor: Actor, input: OpInput<'groups.rename'>): Promise<{ message: MessageDto }> =>
       change(async (repos) => {
         const state = await lockGroup(repos, input.conversationId, actor.userId);
+        requireRole(state, 'admin');
         await repos.conversations.updateGroup(state.conversation.id, { title: input.title });
         const { message, records } = await post(repos, state.conversation.id, actor.userId, { type: 'group.renamed', actorId: actor.userId, title: input.title }, state.members.map((m) => m.userId));
         return { result: { message }, records };
@@ -359,6 +365,12 @@ export function groupsService(deps: ServiceDeps & { presence: PresenceService; m
         if (!conversation || link.revokedAt !== null || (link.expiresAt !== null && link.expiresAt <= now)) throw invalid();
         const members = await repos.conversations.members(conversation.id);
         if (members.some((m) => m.userId === actor.userId)) return { result: conversation.id, records: [] };
+        // A link speaks for its creator: it lapses when they leave, when approvals start and they are no admin, and it
+        // never admits someone who blocks them or whom they block.
+        const creator = members.find((m) => m.userId === link.createdBy);
+        if (!creator || (conversation.inviteApproval && !isAdmin(creator.role))) throw invalid();
+        const blocks = await repos.social.blockedEitherWay(link.createdBy, actor.userId);
+        if (blocks.aBlocksB || blocks.bBlocksA) throw invalid();
         if (!(await repos.groups.useInvite(link.token))) throw invalid();
         const { records } = await admit(repos, { conversation, members }, actor.userId, [actor.userId], { type: 'member.joined', userId: actor.userId, via: 'link' });
         return { result: conversation.id, records };

@@ -28,5 +28,7 @@ describe('parseMentions', () => {
     expect(parseMentions('@all meeting', members)).toEqual({ userIds: [], all: true });
     expect(parseMentions('@所有人 开会', members)).toEqual({ userIds: [], all: true });
     expect(parseMentions('@allen hi', members)).toBeUndefined();
+    expect(parseMentions('@所有人请看', members)).toEqual({ userIds: [], all: true });
+    expect(parseMentions('请@all看', members)).toEqual({ userIds: [], all: true });
   });
 });

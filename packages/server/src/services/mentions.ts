@@ -32,8 +32,8 @@ export function parseMentions(text: string, membersByKey: ReadonlyMap<string, st
   let all = false;
   for (const match of text.matchAll(mentionPattern)) {
     const token = match[1] ?? '';
-    const [whole, trimmed] = [usernameKey(token), usernameKey(token.replace(/[.-]+$/u, ''))];
-    if (everyoneWords.has(whole) || everyoneWords.has(trimmed)) {
+    // "@所有人请看" and "请@all看" mean everyone, as "@张伟你好" means 张伟 (usernames cannot be these words).
+    if (candidates(token).some((c) => everyoneWords.has(usernameKey(c)))) {
       all = true;
       continue;
     }

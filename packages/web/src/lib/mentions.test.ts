@@ -19,8 +19,9 @@ describe('mentionQueryAt', () => {
     expect(mentionQueryAt('你好 ＠张', 5)).toEqual({ start: 3, query: '张' });
   });
 
-  it('needs a break before @, as the server does (it would not record "你好@张伟" as a mention)', () => {
-    expect(mentionQueryAt('你好@张', 4)).toBeNull();
+  it('opens right after Chinese text, as the server records "你好@张伟" as a mention, but not inside an ASCII word', () => {
+    expect(mentionQueryAt('你好@张', 4)).toEqual({ start: 2, query: '张' });
+    expect(mentionQueryAt('abc@de', 6)).toBeNull();
   });
 
   it('ignores e-mail addresses, finished mentions and text after the caret', () => {

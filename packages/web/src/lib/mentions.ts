@@ -3,11 +3,11 @@ import { usernameKey, type MemberDto, type MentionsDto } from '@feige/protocol';
 /** Characters of a username (the server finds mentions with the same class). */
 const nameChar = String.raw`[\p{L}\p{M}\p{N}_.\-]`;
 
-/** `@` (or the full-width `＠`) at the start or after a non-name character, then the name typed so far, up to the caret. */
-const queryPattern = new RegExp(String.raw`(?:^|[^\p{L}\p{M}\p{N}_.\-])[@＠](${nameChar}*)$`, 'u');
+/** `@` (or the full-width `＠`) at the start or after anything but an ASCII word character (Chinese runs into mentions), then the name typed so far. */
+const queryPattern = new RegExp(String.raw`(?:^|[^A-Za-z0-9_.\-])[@＠](${nameChar}*)$`, 'u');
 
 /** Mentions inside a message's text, as the server finds them. */
-const mentionPattern = new RegExp(String.raw`(?<![\p{L}\p{M}\p{N}_.\-])[@＠](${nameChar}+)`, 'gu');
+const mentionPattern = new RegExp(String.raw`(?<![A-Za-z0-9_.\-])[@＠](${nameChar}+)`, 'gu');
 
 /** Words that mean everyone (the server accepts these after @). */
 export const everyoneWords: ReadonlySet<string> = new Set(['all', '所有人', 'everyone']);

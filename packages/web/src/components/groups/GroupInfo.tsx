@@ -12,7 +12,7 @@ import { GroupSettings } from './GroupSettings';
 import { InviteLinks } from './InviteLinks';
 import { JoinRequests } from './JoinRequests';
 
-/** Title and, for any member, renaming. */
+/** Title and, for admins, renaming. */
 function GroupTitle({ conversation }: { conversation: ConversationDto }) {
   const { t } = useTranslation();
   const app = useApp();
@@ -32,6 +32,7 @@ function GroupTitle({ conversation }: { conversation: ConversationDto }) {
     return (
       <div className="group-title">
         <p className="group-title-text">{titleOf(conversation)}</p>
+        {conversation.group?.myRole !== 'member' && (
         <button
           type="button"
           className="button button--ghost button--small"
@@ -42,6 +43,7 @@ function GroupTitle({ conversation }: { conversation: ConversationDto }) {
         >
           {t('groups.rename')}
         </button>
+        )}
       </div>
     );
   }

@@ -223,19 +223,7 @@ export function conversationsRepo(db: Kysely<Database>) {
       const rows = await db
         .selectFrom('conversations')
         .innerJoin('conversation_members', 'conversation_members.conversation_id', 'conversations.id')
-        .select([
-          'conversations.id',
-          'kind',
-          'last_seq',
-          'created_at',
-          'updated_at',
-          'title',
-          'announcement',
-          'owner_id',
-          'history_visibility',
-          'invite_approval',
-          'max_members',
-        ])
+        .select(conversationColumns.map((column) => `conversations.${column}` as const))
         .where('conversation_members.user_id', '=', userId)
         .orderBy('updated_at', 'desc')
         .orderBy('conversations.id')

@@ -30,7 +30,8 @@ function userText(max: number, opts: { multiline: boolean; maxBytes?: number }) 
           code: 'custom',
           message: nameProblem(value) === 'bidi_control' ? 'must not hold text-direction controls' : 'has too many stacked accents',
         });
-      else if (graphemeLength(value) > max) ctx.addIssue({ code: 'custom', message: `is longer than ${max} characters` });
+      // A string of at most `max` UTF-16 units has at most `max` graphemes: only longer ones need segmenting.
+      else if (value.length > max && graphemeLength(value) > max) ctx.addIssue({ code: 'custom', message: `is longer than ${max} characters` });
       else if (utf8Length(value) > maxBytes) ctx.addIssue({ code: 'custom', message: `is larger than ${maxBytes} bytes` });
     });
 }

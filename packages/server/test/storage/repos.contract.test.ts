@@ -86,6 +86,24 @@ for (const [name, open] of Object.entries(backends)) {
       expect(await storage.repos.users.currentPts('a')).toBe(0);
     });
 
+    it('keeps concurrent transactions apart: one that fails leaves nothing, the others all commit', async () => {
+      const results = await Promise.allSettled(
+        ['a', 'b', 'c', 'd'].map((id) =>
+          storage.transaction(async (r) => {
+            await r.users.insert(user(id));
+            if (id === 'b') {
+              await r.users.reservePts(id, 1);
+              throw new Error('b fails');
+            }
+            return id;
+          }),
+        ),
+      );
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+      expect(await storage.repos.users.byId('b')).toBeUndefined();
+      expect((await storage.repos.users.byIds(['a', 'c', 'd'])).map((u) => u.id).sort()).toEqual(['a', 'c', 'd']);
+    });
+
     it('refuses a reused (sender, clientMsgId) as UniqueViolation', async () => {
       await storage.repos.users.insert(user('a'));
       await storage.repos.users.insert(user('b'));

@@ -20,9 +20,9 @@ export async function requireMembership(
 
 /** Whether `senderId` may send to `peerId` now: friends, and neither blocks the other. */
 export async function directSendRefusal(repos: Repos, senderId: string, peerId: string): Promise<AppError | null> {
-  const blocks = await repos.social.blockedEitherWay(senderId, peerId);
-  if (blocks.bBlocksA) return new AppError('friend.blocked', 'this user does not accept messages from you');
-  if (blocks.aBlocksB) return new AppError('friend.blocked', 'you blocked this user; unblock to send');
-  if (!(await repos.social.friendshipSince(senderId, peerId))) return new AppError('friend.not_friends', 'you are no longer friends');
+  const relation = await repos.social.relation(senderId, peerId);
+  if (relation.bBlocksA) return new AppError('friend.blocked', 'this user does not accept messages from you');
+  if (relation.aBlocksB) return new AppError('friend.blocked', 'you blocked this user; unblock to send');
+  if (!relation.friends) return new AppError('friend.not_friends', 'you are not friends');
   return null;
 }

@@ -37,7 +37,8 @@ export function groupsService(deps: ServiceDeps & { presence: PresenceService; m
 
   /** Locks the group and checks that the actor belongs to it. Non-members learn nothing about it. */
   async function lockGroup(repos: Repos, conversationId: string, userId: string): Promise<GroupState> {
-    const conversation = await repos.conversations.lock(conversationId);
+    await repos.conversations.lock(conversationId);
+    const conversation = await repos.conversations.byId(conversationId);
     const members = conversation ? await repos.conversations.members(conversationId) : [];
     const me = members.find((m) => m.userId === userId);
     if (!conversation || conversation.kind !== 'group' || !me) throw new AppError('conversation.not_found', 'no such group');
@@ -360,7 +361,8 @@ export function groupsService(deps: ServiceDeps & { presence: PresenceService; m
         const link = await repos.groups.inviteByToken(input.token);
         const invalid = () => new AppError('group.invite_invalid', 'this invite link is invalid, expired or used up');
         if (!link) throw invalid();
-        const conversation = await repos.conversations.lock(link.conversationId);
+        await repos.conversations.lock(link.conversationId);
+        const conversation = await repos.conversations.byId(link.conversationId);
         const now = clock.now();
         if (!conversation || link.revokedAt !== null || (link.expiresAt !== null && link.expiresAt <= now)) throw invalid();
         const members = await repos.conversations.members(conversation.id);

@@ -104,6 +104,16 @@ for (const [name, open] of Object.entries(backends)) {
       expect((await storage.repos.users.byIds(['a', 'c', 'd'])).map((u) => u.id).sort()).toEqual(['a', 'c', 'd']);
     });
 
+    it('tells friendship and blocks between two users in one look, in each direction', async () => {
+      await storage.repos.users.insert(user('a'));
+      await storage.repos.users.insert(user('b'));
+      expect(await storage.repos.social.relation('a', 'b')).toEqual({ aBlocksB: false, bBlocksA: false, friends: false });
+      await storage.repos.social.addFriendship('a', 'b', 1);
+      await storage.repos.social.addBlock('b', 'a', 2);
+      expect(await storage.repos.social.relation('a', 'b')).toEqual({ aBlocksB: false, bBlocksA: true, friends: true });
+      expect(await storage.repos.social.relation('b', 'a')).toEqual({ aBlocksB: true, bBlocksA: false, friends: true });
+    });
+
     it('refuses a reused (sender, clientMsgId) as UniqueViolation', async () => {
       await storage.repos.users.insert(user('a'));
       await storage.repos.users.insert(user('b'));

@@ -66,9 +66,8 @@ export function conversationsRepo(db: Kysely<Database>) {
      * Locks the conversation's row until commit: every membership change and every send of a conversation queue up
      * behind each other, so membership checks and seqs never interleave.
      */
-    async lock(id: string): Promise<ConversationRecord | undefined> {
+    async lock(id: string): Promise<void> {
       await db.updateTable('conversations').set((eb) => ({ last_seq: eb.ref('last_seq') })).where('id', '=', id).execute();
-      return this.byId(id);
     },
 
     async directBetween(a: string, b: string): Promise<ConversationRecord | undefined> {

@@ -137,6 +137,33 @@ export function socialRepo(db: Kysely<Database>) {
       return Number(result.numDeletedRows) > 0;
     },
 
+    /** In one query: whether either blocks the other, and whether they are friends (the hot path of every 1:1 send). */
+    async relation(a: string, b: string): Promise<{ aBlocksB: boolean; bBlocksA: boolean; friends: boolean }> {
+      const row = await db
+        .selectNoFrom((eb) => [
+          eb
+            .selectFrom('blocks')
+            .select((inner) => inner.fn.countAll<number | string>().as('n'))
+            .where('blocker_id', '=', a)
+            .where('blocked_id', '=', b)
+            .as('a_blocks_b'),
+          eb
+            .selectFrom('blocks')
+            .select((inner) => inner.fn.countAll<number | string>().as('n'))
+            .where('blocker_id', '=', b)
+            .where('blocked_id', '=', a)
+            .as('b_blocks_a'),
+          eb
+            .selectFrom('friendships')
+            .select((inner) => inner.fn.countAll<number | string>().as('n'))
+            .where('user_id', '=', a)
+            .where('friend_id', '=', b)
+            .as('friends'),
+        ])
+        .executeTakeFirstOrThrow();
+      return { aBlocksB: Number(row.a_blocks_b) > 0, bBlocksA: Number(row.b_blocks_a) > 0, friends: Number(row.friends) > 0 };
+    },
+
     /** Whether either user blocks the other. */
     async blockedEitherWay(a: string, b: string): Promise<{ aBlocksB: boolean; bBlocksA: boolean }> {
       const rows = await db

@@ -1,6 +1,7 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, newUserPage, startApp, type App, type UserPage } from './harness';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { UserPage, UserPageOptions } from './harness';
+import { browserWorld } from './world';
 import {
   apiLogout,
   apiRegister,
@@ -38,30 +39,14 @@ async function wasNotReloaded(page: Page): Promise<boolean> {
 }
 
 describe('account', () => {
-  let app: App;
-  let browser: Browser;
-  const users: UserPage[] = [];
+  const world = browserWorld();
 
-  async function open(): Promise<UserPage> {
-    const user = await newUserPage(browser, app.url);
-    users.push(user);
-    return user;
-  }
+  const open = (options: UserPageOptions = {}): Promise<UserPage> => world.open(options);
 
-  beforeAll(async () => {
-    app = await startApp();
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    for (const user of users) await user.context.close();
-    await browser?.close();
-    await app?.stop();
-  });
 
   it('registering a username that is taken in another letter case shows an error and stays on the form', async () => {
-    const existing = await apiRegister(app.url, newUser('carol'));
-    await apiLogout(app.url, existing);
+    const existing = await apiRegister(world.app.url, newUser('carol'));
+    await apiLogout(world.app.url, existing);
     const { page } = await open();
 
     await page.getByRole('button', { name: 'Create an account', exact: true }).click();
@@ -76,9 +61,9 @@ describe('account', () => {
   });
 
   it('logging out returns to the login screen, and logging in again restores the conversation list and its history', async () => {
-    const { a, b } = await friendsWithChat(app.url, ['first', 'second', 'third']);
-    await apiLogout(app.url, a);
-    await apiLogout(app.url, b);
+    const { a, b } = await friendsWithChat(world.app.url, ['first', 'second', 'third']);
+    await apiLogout(world.app.url, a);
+    await apiLogout(world.app.url, b);
     const { page } = await open();
     await loginUi(page, b);
 
@@ -106,8 +91,8 @@ describe('account', () => {
   });
 
   it('a second device is listed under "Signed-in devices", and revoking it from the first signs the second out without a reload', async () => {
-    const user = await apiRegister(app.url, newUser('dave'));
-    await apiLogout(app.url, user);
+    const user = await apiRegister(world.app.url, newUser('dave'));
+    await apiLogout(world.app.url, user);
     const first = await open();
     const second = await open();
     await loginUi(first.page, user);
@@ -144,8 +129,8 @@ describe('account', () => {
   });
 
   it('a reload keeps the session and the chat history', async () => {
-    const { a, b } = await friendsWithChat(app.url, ['kept 1', 'kept 2']);
-    await apiLogout(app.url, b);
+    const { a, b } = await friendsWithChat(world.app.url, ['kept 1', 'kept 2']);
+    await apiLogout(world.app.url, b);
     const { page } = await open();
     await loginUi(page, b);
     await openChat(page, a.displayName);

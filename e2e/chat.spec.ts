@@ -1,6 +1,7 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, newUserPage, startApp, type App, type UserPage, type UserPageOptions } from './harness';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { UserPage } from './harness';
+import { browserWorld } from './world';
 import { startNetProxy, type NetProxy } from './net-proxy';
 import {
   chatLog,
@@ -41,16 +42,7 @@ async function waitOfflineBanner(page: Page): Promise<void> {
 }
 
 describe('chat', () => {
-  let app: App;
-  let browser: Browser;
-  const users: UserPage[] = [];
-  const proxies: NetProxy[] = [];
-
-  async function open(url: string, options: UserPageOptions = {}): Promise<UserPage> {
-    const user = await newUserPage(browser, url, options);
-    users.push(user);
-    return user;
-  }
+  const world = browserWorld();
 
   interface Side {
     user: ApiUser;
@@ -66,29 +58,18 @@ describe('chat', () => {
   async function pair(
     options: { proxyA?: boolean; proxyB?: boolean; seed?: string[]; viewport?: { width: number; height: number } } = {},
   ): Promise<{ a: Side; b: Side }> {
-    const world = await friendsWithChat(app.url, options.seed);
+    const friends = await friendsWithChat(world.app.url, options.seed);
     const side = async (user: ApiUser, proxied: boolean): Promise<Side> => {
-      const proxy = proxied ? await startNetProxy(app.url) : null;
-      if (proxy) proxies.push(proxy);
-      const ui = await open(proxy?.url ?? app.url, options.viewport ? { viewport: options.viewport } : {});
+      const proxy = proxied ? await startNetProxy(world.app.url) : null;
+      if (proxy) world.onTeardown(() => proxy.close());
+      const ui = await world.open({ url: proxy?.url ?? world.app.url, ...(options.viewport ? { viewport: options.viewport } : {}) });
       await loginUi(ui.page, user);
       await waitOnline(ui.page);
       return { user, ui, page: ui.page, proxy };
     };
-    return { a: await side(world.a, options.proxyA === true), b: await side(world.b, options.proxyB === true) };
+    return { a: await side(friends.a, options.proxyA === true), b: await side(friends.b, options.proxyB === true) };
   }
 
-  beforeAll(async () => {
-    app = await startApp();
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    for (const user of users) await user.context.close();
-    for (const proxy of proxies) await proxy.close();
-    await browser?.close();
-    await app?.stop();
-  });
 
   it(
     "B's socket drops while the chat is open (no reload); A sends 3 numbered messages; when B reconnects by itself, " +

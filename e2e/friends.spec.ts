@@ -1,6 +1,7 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, newUserPage, startApp, type App, type UserPage, type UserPageOptions } from './harness';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { UserPage, UserPageOptions } from './harness';
+import { browserWorld } from './world';
 import {
   chatRegion,
   conversationItem,
@@ -32,26 +33,10 @@ function pageErrors(user: UserPage): string[] {
 }
 
 describe('friends', () => {
-  let app: App;
-  let browser: Browser;
-  const users: UserPage[] = [];
+  const world = browserWorld();
 
-  async function open(options: UserPageOptions = {}): Promise<UserPage> {
-    const user = await newUserPage(browser, app.url, options);
-    users.push(user);
-    return user;
-  }
+  const open = (options: UserPageOptions = {}): Promise<UserPage> => world.open(options);
 
-  beforeAll(async () => {
-    app = await startApp();
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    for (const user of users) await user.context.close();
-    await browser?.close();
-    await app?.stop();
-  });
 
   it('a request found by a differently-cased username arrives live, and once accepted both sides chat without a reload', async () => {
     const alice = newUser('alice');

@@ -1,7 +1,8 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { apiCreateGroup, apiFailure, composer, memberRow, openGroupInfo, systemEvent, timelineTexts, usersAroundFirst } from './groups-ui';
-import { launchBrowser, newUserPage, startApp, type App, type UserPage, type UserPageOptions } from './harness';
+import type { UserPage, UserPageOptions } from './harness';
+import { browserWorld } from './world';
 import {
   apiCall,
   apiSend,
@@ -41,15 +42,9 @@ async function loginZh(page: Page, user: ApiUser): Promise<void> {
 }
 
 describe('groups', () => {
-  let app: App;
-  let browser: Browser;
-  const users: UserPage[] = [];
+  const world = browserWorld();
 
-  async function open(options: UserPageOptions = {}): Promise<UserPage> {
-    const user = await newUserPage(browser, app.url, options);
-    users.push(user);
-    return user;
-  }
+  const open = (options: UserPageOptions = {}): Promise<UserPage> => world.open(options);
 
   async function signIn(user: ApiUser): Promise<Page> {
     const ui = await open();
@@ -58,19 +53,9 @@ describe('groups', () => {
     return ui.page;
   }
 
-  beforeAll(async () => {
-    app = await startApp();
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    for (const user of users) await user.context.close();
-    await browser?.close();
-    await app?.stop();
-  });
 
   it('a group is created with two friends, chats with "read by", is renamed (each member reads it in their language), invites a third friend, admits a new user by invite link and loses a member who leaves', async () => {
-    const [alice, bob, carol, dave] = await usersAroundFirst(app.url, ['alice', 'bob', 'carol', 'dave']);
+    const [alice, bob, carol, dave] = await usersAroundFirst(world.app.url, ['alice', 'bob', 'carol', 'dave']);
     if (!alice || !bob || !carol || !dave) throw new Error('setup made too few users');
 
     // Alice creates the group in the UI: a name and two friends.
@@ -140,7 +125,7 @@ describe('groups', () => {
     const linkField = panel.getByRole('textbox', { name: 'Invite link' }).first();
     await waitVisible(linkField);
     const link = await linkField.inputValue();
-    expect(link).toMatch(new RegExp(`^${app.url}/#/join/[A-Za-z0-9_-]{16,}$`, 'u'));
+    expect(link).toMatch(new RegExp(`^${world.app.url}/#/join/[A-Za-z0-9_-]{16,}$`, 'u'));
     await panel.getByRole('button', { name: 'Copy link' }).first().click();
     await waitVisible(panel.getByText('Link copied.', { exact: true }));
     expect(await a.evaluate(() => navigator.clipboard.readText())).toBe(link);
@@ -168,14 +153,14 @@ describe('groups', () => {
     await waitVisible(systemEvent(a, `${bob.displayName} left the group`));
     await expectCount(memberRow(a, bob.displayName), 0);
 
-    for (const ui of users) expect(ui.errors.filter((x) => x.startsWith('pageerror:'))).toEqual([]);
+    for (const ui of world.pages) expect(ui.errors.filter((x) => x.startsWith('pageerror:'))).toEqual([]);
   });
 
   it("A removes B from a group: B can no longer post (typed error), and B's already-open browser tab stops receiving new group messages immediately, without a reload", async () => {
-    const [alice, bob, carol] = await usersAroundFirst(app.url, ['alice', 'bob', 'carol']);
+    const [alice, bob, carol] = await usersAroundFirst(world.app.url, ['alice', 'bob', 'carol']);
     if (!alice || !bob || !carol) throw new Error('setup made too few users');
-    const groupId = await apiCreateGroup(app.url, alice, 'Book club', [bob, carol]);
-    await apiSend(app.url, alice, groupId, 'welcome everyone');
+    const groupId = await apiCreateGroup(world.app.url, alice, 'Book club', [bob, carol]);
+    await apiSend(world.app.url, alice, groupId, 'welcome everyone');
 
     const a = await signIn(alice);
     const b = await signIn(bob);
@@ -202,26 +187,26 @@ describe('groups', () => {
     await waitVisible(messageItem(b, 'welcome everyone'));
 
     // The server refuses B with a typed error, for posting and for reading alike.
-    const send = await apiFailure(app.url, 'messages.send', { conversationId: groupId, clientMsgId: 'e2e-removed-1', text: 'let me back in' }, bob.token);
+    const send = await apiFailure(world.app.url, 'messages.send', { conversationId: groupId, clientMsgId: 'e2e-removed-1', text: 'let me back in' }, bob.token);
     expect(send.status).toBe(404);
     expect(send.error.code).toBe('conversation.not_found');
-    const history = await apiFailure(app.url, 'messages.history', { conversationId: groupId }, bob.token);
+    const history = await apiFailure(world.app.url, 'messages.history', { conversationId: groupId }, bob.token);
     expect(history.error.code).toBe('conversation.not_found');
 
     // The group goes on without B.
     await sendMessage(a, 'after removal 1');
-    await apiSend(app.url, carol, groupId, 'after removal 2');
+    await apiSend(world.app.url, carol, groupId, 'after removal 2');
     await sendMessage(a, 'after removal 3');
     await waitVisible(messageItem(c, 'after removal 3'));
     // A direct message to B written after all of them: B's socket delivers B's updates in order, so once this one
     // shows, any group message still headed for B would have arrived before it.
     const { conversation: direct } = await apiCall<{ conversation: { id: string } }>(
-      app.url,
+      world.app.url,
       'conversations.openDirect',
       { userId: bob.id },
       alice.token,
     );
-    await apiSend(app.url, alice, direct.id, 'are you still there?');
+    await apiSend(world.app.url, alice, direct.id, 'are you still there?');
     await waitVisible(conversationItem(b, alice.displayName).getByText('are you still there?', { exact: true }));
 
     const seen = await timelineTexts(b);
@@ -232,9 +217,9 @@ describe('groups', () => {
   });
 
   it("typing @ in a group suggests members, Enter inserts @username, and the mentioned member's list shows the mention marker", async () => {
-    const [alice, bob, carol] = await usersAroundFirst(app.url, ['alice', 'bob', 'carol']);
+    const [alice, bob, carol] = await usersAroundFirst(world.app.url, ['alice', 'bob', 'carol']);
     if (!alice || !bob || !carol) throw new Error('setup made too few users');
-    await apiCreateGroup(app.url, alice, 'Planners', [bob, carol]);
+    await apiCreateGroup(world.app.url, alice, 'Planners', [bob, carol]);
 
     const b = await signIn(bob);
     const c = await signIn(carol);

@@ -1,27 +1,12 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, newUserPage, startApp, type App, type UserPage } from './harness';
+import { describe, expect, it } from 'vitest';
+import { browserWorld } from './world';
 import { mainNav, newUser, registerUi, waitVisible } from './ui';
 
 describe('the installed app shell', () => {
-  let app: App;
-  let browser: Browser;
-  let user: UserPage | undefined;
-
-  beforeAll(async () => {
-    app = await startApp();
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    await user?.context.close();
-    await browser?.close();
-    await app?.stop();
-  });
+  const world = browserWorld();
 
   it('loads offline after a single online visit', async () => {
-    user = await newUserPage(browser, app.url);
-    const { page, context } = user;
+    const { page, context } = await world.open();
     await registerUi(page, newUser('shell'));
     await waitVisible(mainNav(page));
     // The service worker caches the shell when it installs; wait until it controls the page.

@@ -1,6 +1,7 @@
-import { useEffect, useId, useRef } from 'react';
+import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorMessage } from './ErrorMessage';
+import { useModalDialog } from './useModalDialog';
 
 interface ConfirmDialogProps {
   title: string;
@@ -12,21 +13,12 @@ interface ConfirmDialogProps {
   onCancel: () => void;
 }
 
-/**
- * A modal question for destructive actions. The native <dialog> traps focus, makes the page behind it inert and
- * closes on Escape, which a hand-made overlay would all have to reimplement.
- */
+/** A modal question for destructive actions. */
 export function ConfirmDialog({ title, body, confirmLabel, busy, error, onConfirm, onCancel }: ConfirmDialogProps) {
   const { t } = useTranslation();
-  const ref = useRef<HTMLDialogElement>(null);
+  const { ref, onCancel: onEscape } = useModalDialog(onCancel);
   const titleId = useId();
   const bodyId = useId();
-
-  useEffect(() => {
-    const dialog = ref.current;
-    if (dialog && !dialog.open && typeof dialog.showModal === 'function') dialog.showModal();
-    return () => dialog?.close();
-  }, []);
 
   return (
     <dialog
@@ -36,11 +28,7 @@ export function ConfirmDialog({ title, body, confirmLabel, busy, error, onConfir
       aria-modal="true"
       aria-labelledby={titleId}
       aria-describedby={bodyId}
-      onCancel={(e) => {
-        // Escape: let React state decide, so the dialog and the state never disagree about being open.
-        e.preventDefault();
-        onCancel();
-      }}
+      onCancel={onEscape}
     >
       <h2 id={titleId} className="dialog-title">
         {title}

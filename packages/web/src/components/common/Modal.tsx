@@ -1,4 +1,5 @@
-import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { useId, type ReactNode } from 'react';
+import { useModalDialog } from './useModalDialog';
 
 interface ModalProps {
   title: string;
@@ -7,19 +8,10 @@ interface ModalProps {
   className?: string;
 }
 
-/**
- * A modal form or list, named by its title. Like ConfirmDialog it is a native <dialog>: focus is trapped, the page
- * behind is inert and Escape closes it, all without reimplementing them.
- */
+/** A modal form or list, named by its title. */
 export function Modal({ title, onClose, children, className }: ModalProps) {
-  const ref = useRef<HTMLDialogElement>(null);
+  const { ref, onCancel } = useModalDialog(onClose);
   const titleId = useId();
-
-  useEffect(() => {
-    const dialog = ref.current;
-    if (dialog && !dialog.open && typeof dialog.showModal === 'function') dialog.showModal();
-    return () => dialog?.close();
-  }, []);
 
   return (
     <dialog
@@ -27,11 +19,7 @@ export function Modal({ title, onClose, children, className }: ModalProps) {
       className={className ? `dialog ${className}` : 'dialog'}
       aria-modal="true"
       aria-labelledby={titleId}
-      onCancel={(e) => {
-        // Escape: let React state decide, so the dialog and the state never disagree about being open.
-        e.preventDefault();
-        onClose();
-      }}
+      onCancel={onCancel}
     >
       <h2 id={titleId} className="dialog-title">
         {title}

@@ -3,6 +3,7 @@ import type { Database } from './schema.js';
 import { openDatabase, type DatabaseConfig } from './db.js';
 import { migrate } from './migrations.js';
 import { groupCommit } from './group-commit.js';
+import { startCheckpointer } from './checkpointer.js';
 import { usersRepo } from './repos/users.repo.js';
 import { sessionsRepo } from './repos/sessions.repo.js';
 import { socialRepo } from './repos/social.repo.js';
@@ -35,12 +36,18 @@ export interface Storage {
 export async function openStorage(config: DatabaseConfig): Promise<Storage> {
   const db = openDatabase(config);
   await migrate(db as unknown as Kysely<unknown>);
+  // WAL checkpoints of a file database run on a worker thread, off the event loop (storage/checkpointer.ts).
+  const checkpointer =
+    config.kind === 'sqlite' && config.file !== ':memory:' ? await startCheckpointer(db as unknown as Kysely<unknown>, config.file) : null;
   return {
     repos: reposOn(db),
     // SQLite has one writer: batching a turn's transactions into one COMMIT costs nothing in concurrency.
     transaction:
       config.kind === 'sqlite' ? groupCommit(db, reposOn) : (work) => db.transaction().execute((trx) => work(reposOn(trx))),
-    close: () => db.destroy(),
+    async close() {
+      await checkpointer?.close();
+      await db.destroy();
+    },
   };
 }
 

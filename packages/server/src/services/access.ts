@@ -11,8 +11,16 @@ export async function requireMembership(
   conversationId: string,
   userId: string,
 ): Promise<{ conversation: ConversationRecord; me: MemberRecord; others: MemberRecord[] }> {
-  const conversation = await repos.conversations.byId(conversationId);
-  const members = conversation ? await repos.conversations.members(conversationId) : [];
+  return requireMembershipIn(repos, await repos.conversations.byId(conversationId), userId);
+}
+
+/** The same check for a conversation already read (or locked) by the caller. */
+export async function requireMembershipIn(
+  repos: Repos,
+  conversation: ConversationRecord | undefined,
+  userId: string,
+): Promise<{ conversation: ConversationRecord; me: MemberRecord; others: MemberRecord[] }> {
+  const members = conversation ? await repos.conversations.members(conversation.id) : [];
   const me = members.find((m) => m.userId === userId);
   if (!conversation || !me) throw new AppError('conversation.not_found', 'no such conversation');
   return { conversation, me, others: members.filter((m) => m.userId !== userId) };

@@ -4,7 +4,7 @@ import { parseMentions } from './mentions.js';
 import { AppError } from '../lib/app-error.js';
 import { UniqueViolation } from '../storage/errors.js';
 import type { MessageRecord } from '../storage/records.js';
-import { directSendRefusal, requireMembership } from './access.js';
+import { directSendRefusal, requireMembershipIn } from './access.js';
 import type { Actor, ServiceDeps } from './context.js';
 import { appendUpdates, publishUpdates } from './updates.js';
 
@@ -32,9 +32,11 @@ export function messagesService(deps: ServiceDeps) {
       if (!hasVisibleContent(input.text)) throw new AppError('message.empty', 'a message needs some visible text');
       try {
         const { message, records } = await storage.transaction(async (repos) => {
+          const now = clock.now();
           // The conversation's row lock comes first: a removal that commits before it keeps the removed member out.
-          await repos.conversations.lock(input.conversationId);
-          const { conversation, me, others } = await requireMembership(repos, input.conversationId, actor.userId);
+          // Taking the seq with it saves two statements; a refused send rolls it back.
+          const locked = await repos.conversations.lockAndTakeSeq(input.conversationId, now);
+          const { conversation, me, others } = await requireMembershipIn(repos, locked, actor.userId);
           let mentions: MentionsDto | undefined;
           if (conversation.kind === 'direct') {
             for (const other of others) {
@@ -46,11 +48,10 @@ export function messagesService(deps: ServiceDeps) {
             if (mentions?.all && me.role === 'member')
               throw new AppError('message.mention_all_denied', 'only admins can mention everyone');
           }
-          const now = clock.now();
           const message: MessageRecord = {
             id: ids.next('m'),
             conversationId: conversation.id,
-            seq: await repos.conversations.nextSeq(conversation.id, now),
+            seq: conversation.lastSeq,
             kind: 'text',
             senderId: actor.userId,
             clientMsgId: input.clientMsgId,

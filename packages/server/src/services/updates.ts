@@ -19,10 +19,19 @@ export async function appendUpdates(
     byUser.set(entry.userId, list);
   }
   const records: UpdateRecord[] = [];
-  for (const userId of [...byUser.keys()].sort()) {
-    const bodies = byUser.get(userId) ?? [];
-    const first = await repos.users.reservePts(userId, bodies.length);
-    bodies.forEach((body, i) => records.push({ userId, pts: first + i, body, createdAt: at }));
+  const userIds = [...byUser.keys()].sort();
+  const counts = new Set([...byUser.values()].map((bodies) => bodies.length));
+  if (counts.size === 1) {
+    // The usual case (a message: one entry per member): one statement for all the members' logs.
+    const first = await repos.users.reservePtsMany(userIds, byUser.get(userIds[0] ?? '')?.length ?? 0);
+    for (const userId of userIds)
+      (byUser.get(userId) ?? []).forEach((body, i) => records.push({ userId, pts: (first.get(userId) ?? 0) + i, body, createdAt: at }));
+  } else {
+    for (const userId of userIds) {
+      const bodies = byUser.get(userId) ?? [];
+      const first = await repos.users.reservePts(userId, bodies.length);
+      bodies.forEach((body, i) => records.push({ userId, pts: first + i, body, createdAt: at }));
+    }
   }
   await repos.updates.insert(records);
   return records;

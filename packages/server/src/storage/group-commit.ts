@@ -1,4 +1,9 @@
-import type { Kysely } from 'kysely';
+import { CompiledQuery, type Kysely } from 'kysely';
+
+// Raw statements, compiled once: Kysely's savepoint builders allocate a transaction object each time.
+const savepoint = CompiledQuery.raw('savepoint feige_tx');
+const release = CompiledQuery.raw('release savepoint feige_tx');
+const rollbackToSavepoint = CompiledQuery.raw('rollback to savepoint feige_tx');
 
 interface Pending<R> {
   work: (db: R) => Promise<unknown>;
@@ -28,22 +33,28 @@ export function groupCommit<DB, R>(db: Kysely<DB>, reposOn: (db: Kysely<DB>) => 
       return;
     }
     const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
+    const repos = reposOn(trx);
     try {
-      for (const item of batch) {
-        const savepoint = await trx.savepoint('feige_tx').execute();
-        try {
-          const value = await item.work(reposOn(savepoint as unknown as Kysely<DB>));
-          await savepoint.releaseSavepoint('feige_tx').execute();
-          outcomes.push({ ok: true, value });
-        } catch (error) {
-          await savepoint.rollbackToSavepoint('feige_tx').execute();
-          await savepoint.releaseSavepoint('feige_tx').execute();
-          outcomes.push({ ok: false, error });
+      if (batch.length === 1) {
+        // Alone in its turn: its failure may roll back the whole transaction, no savepoint needed.
+        const value = await batch[0]?.work(repos);
+        outcomes.push({ ok: true, value });
+      } else
+        for (const item of batch) {
+          await trx.executeQuery(savepoint);
+          try {
+            const value = await item.work(repos);
+            await trx.executeQuery(release);
+            outcomes.push({ ok: true, value });
+          } catch (error) {
+            await trx.executeQuery(rollbackToSavepoint);
+            await trx.executeQuery(release);
+            outcomes.push({ ok: false, error });
+          }
         }
-      }
       await trx.commit().execute();
     } catch (error) {
-      // The batch as a whole failed (the disk, say): nobody's work is kept, everybody hears why.
+      // The batch as a whole failed (the disk, say), or its only transaction did: nobody's work is kept, all hear why.
       await trx.rollback().execute().catch(() => undefined);
       for (const item of batch) item.reject(error);
       return;

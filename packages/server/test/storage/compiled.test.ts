@@ -58,5 +58,20 @@ for (const [name, open] of Object.entries(backends)) {
       expect((await named(db, 'a')).rows).toEqual([{ id: 'a' }]);
       expect((await named(db, 'b')).rows).toEqual([]);
     });
+
+    it('compiles each argument count once, for IN lists', async () => {
+      let builds = 0;
+      const ptsOf = compiledQuery((k, ...ids: string[]) => {
+        builds++;
+        return k.selectFrom('users').select(['id', 'pts']).where('id', 'in', ids).orderBy('id');
+      });
+      expect((await ptsOf(db, 'a')).rows).toEqual([{ id: 'a', pts: 5 }]);
+      expect((await ptsOf(db, 'b')).rows).toEqual([{ id: 'b', pts: 9 }]);
+      expect((await ptsOf(db, 'b', 'a')).rows).toEqual([
+        { id: 'a', pts: 5 },
+        { id: 'b', pts: 9 },
+      ]);
+      expect(builds).toBe(2);
+    });
   });
 }

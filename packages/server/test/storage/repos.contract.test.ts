@@ -61,7 +61,7 @@ for (const [name, open] of Object.entries(backends)) {
         Array.from({ length: 20 }, (_, i) =>
           storage.transaction(async (r) => {
             const seq = await r.conversations.nextSeq('c1', 2);
-            await r.messages.insert({ id: `m${i}`, conversationId: 'c1', seq, senderId: 'a', clientMsgId: `k${i}`, text: `t${i}`, createdAt: 2 });
+            await r.messages.insert({ id: `m${i}`, conversationId: 'c1', seq, kind: 'text', senderId: 'a', clientMsgId: `k${i}`, text: `t${i}`, createdAt: 2 });
             return seq;
           }),
         ),
@@ -118,7 +118,7 @@ for (const [name, open] of Object.entries(backends)) {
       await storage.repos.users.insert(user('a'));
       await storage.repos.users.insert(user('b'));
       await storage.transaction((r) => r.conversations.insertDirect('c1', 'a', 'b', 1));
-      const m = { conversationId: 'c1', senderId: 'a', clientMsgId: 'same', text: 'hi', createdAt: 1 };
+      const m = { conversationId: 'c1', kind: 'text' as const, senderId: 'a', clientMsgId: 'same', text: 'hi', createdAt: 1 };
       await storage.repos.messages.insert({ ...m, id: 'm1', seq: 1 });
       await expect(storage.repos.messages.insert({ ...m, id: 'm2', seq: 2 })).rejects.toBeInstanceOf(UniqueViolation);
     });
@@ -137,12 +137,31 @@ for (const [name, open] of Object.entries(backends)) {
       expect(await storage.repos.users.currentPts('a')).toBe(7);
     });
 
+    it('reserves pts for many users in one go, gapless per user, with overlapping transactions at once', async () => {
+      // Mixed-case ids: PostgreSQL must lock them in the same (byte) order as JavaScript sorts them, or two
+      // overlapping sends could deadlock.
+      const ids = ['a', 'B', 'c', 'D', 'e', 'F'];
+      for (const id of ids) await storage.repos.users.insert(user(id));
+      const groups = [ids, ids.slice(1), ids.slice(0, 4).reverse(), ['F', 'a'], ids.slice(2)];
+      const reserved = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => storage.transaction((r) => r.users.reservePtsMany(groups[i % groups.length] ?? [], 2))),
+      );
+      for (const id of ids) {
+        const firsts = reserved.flatMap((m) => (m.has(id) ? [m.get(id) ?? 0] : [])).sort((x, y) => x - y);
+        // Each reservation of 2 starts right after the previous one ends: 1, 3, 5, …
+        expect(firsts).toEqual(firsts.map((_, k) => 1 + 2 * k));
+        expect(await storage.repos.users.currentPts(id)).toBe(firsts.length * 2);
+      }
+      await expect(storage.transaction((r) => r.users.reservePtsMany(['a', 'nobody'], 1))).rejects.toThrow(/nobody/);
+      expect(await storage.repos.users.currentPts('a')).toBe(reserved.filter((m) => m.has('a')).length * 2);
+    });
+
     it('stores text byte-exact, emoji and NUL-free control-adjacent characters included', async () => {
       await storage.repos.users.insert(user('a'));
       await storage.repos.users.insert(user('b'));
       await storage.transaction((r) => r.conversations.insertDirect('c1', 'a', 'b', 1));
       const text = '👩‍👩‍👧‍👦 👍🏽 🇨🇳 ‮rtl‬ \u200b 天气很好 \t\r\n';
-      await storage.repos.messages.insert({ id: 'm1', conversationId: 'c1', seq: 1, senderId: 'a', clientMsgId: 'k', text, createdAt: 1 });
+      await storage.repos.messages.insert({ id: 'm1', conversationId: 'c1', seq: 1, kind: 'text', senderId: 'a', clientMsgId: 'k', text, createdAt: 1 });
       expect((await storage.repos.messages.bySeq('c1', 1))?.text).toBe(text);
     });
 

@@ -3,6 +3,7 @@ import type { HistoryVisibility, MemberRole } from '@feige/protocol';
 import type { Database } from '../schema.js';
 import type { ConversationRecord, MemberRecord } from '../records.js';
 import { translateUnique } from '../errors.js';
+import { compiledQuery } from '../compiled.js';
 
 type ConversationRow = Selectable<Database['conversations']>;
 type MemberRow = Selectable<Database['conversation_members']>;
@@ -54,6 +55,19 @@ function toMember(r: MemberRow): MemberRecord {
 export function directKey(a: string, b: string): string {
   return a < b ? `${a} ${b}` : `${b} ${a}`;
 }
+
+// Every send runs these two (storage/compiled.ts).
+const takeSeq = compiledQuery((db, id: string, at: number) =>
+  db
+    .updateTable('conversations')
+    .set((eb) => ({ last_seq: eb('last_seq', '+', 1), updated_at: at }))
+    .where('id', '=', id)
+    .returning(conversationColumns),
+);
+
+const membersOf = compiledQuery((db, conversationId: string) =>
+  db.selectFrom('conversation_members').selectAll().where('conversation_id', '=', conversationId),
+);
 
 export function conversationsRepo(db: Kysely<Database>) {
   return {
@@ -129,6 +143,16 @@ export function conversationsRepo(db: Kysely<Database>) {
     },
 
     /** Takes the next seq of the conversation. Locks the row until commit, so seqs have no gaps or repeats. */
+    /**
+     * A send's first statement: locks the conversation's row (as `lock` does) and takes the next seq in one go,
+     * returning the conversation with `lastSeq` = the seq taken. If the send is then refused, its transaction rolls
+     * the seq back with everything else, so seqs stay gap-free.
+     */
+    async lockAndTakeSeq(id: string, at: number): Promise<ConversationRecord | undefined> {
+      const [row] = (await takeSeq(db, id, at)).rows;
+      return row && toConversation(row);
+    },
+
     async nextSeq(id: string, at: number): Promise<number> {
       const row = await db
         .updateTable('conversations')
@@ -140,8 +164,7 @@ export function conversationsRepo(db: Kysely<Database>) {
     },
 
     async members(conversationId: string): Promise<MemberRecord[]> {
-      const rows = await db.selectFrom('conversation_members').selectAll().where('conversation_id', '=', conversationId).execute();
-      return rows.map(toMember);
+      return (await membersOf(db, conversationId)).rows.map(toMember);
     },
 
     async member(conversationId: string, userId: string): Promise<MemberRecord | undefined> {

@@ -3,6 +3,7 @@ import type { MentionsDto, SystemEventDto } from '@feige/protocol';
 import type { Database } from '../schema.js';
 import type { MessageRecord } from '../records.js';
 import { translateUnique } from '../errors.js';
+import { compiledQuery } from '../compiled.js';
 
 type Row = Selectable<Database['messages']>;
 
@@ -29,25 +30,32 @@ function toRecord(row: Row): MessageRecord {
   return record;
 }
 
+// The two statements of every send, compiled once (storage/compiled.ts).
+const insertMessage = compiledQuery(
+  (db, id: string, conversationId: string, seq: number, kind: string, senderId: string, clientMsgId: string, text: string, extra: string | null, createdAt: number) =>
+    db.insertInto('messages').values({
+      id,
+      conversation_id: conversationId,
+      seq,
+      kind,
+      sender_id: senderId,
+      client_msg_id: clientMsgId,
+      text,
+      extra,
+      created_at: createdAt,
+    }),
+);
+
+const bySenderClientId = compiledQuery((db, senderId: string, clientMsgId: string) =>
+  db.selectFrom('messages').selectAll().where('sender_id', '=', senderId).where('client_msg_id', '=', clientMsgId),
+);
+
 export function messagesRepo(db: Kysely<Database>) {
   return {
     async insert(m: MessageRecord): Promise<void> {
       const extra = m.mentions || m.system ? JSON.stringify({ mentions: m.mentions, system: m.system }) : null;
       await translateUnique(() =>
-        db
-          .insertInto('messages')
-          .values({
-            id: m.id,
-            conversation_id: m.conversationId,
-            seq: m.seq,
-            kind: m.kind,
-            sender_id: m.senderId,
-            client_msg_id: m.clientMsgId,
-            text: m.text,
-            extra,
-            created_at: m.createdAt,
-          })
-          .execute(),
+        insertMessage(db, m.id, m.conversationId, m.seq, m.kind, m.senderId, m.clientMsgId, m.text, extra, m.createdAt),
       );
       if (m.mentions) {
         const ids = [...m.mentions.userIds, ...(m.mentions.all ? [everyone] : [])];
@@ -60,12 +68,7 @@ export function messagesRepo(db: Kysely<Database>) {
     },
 
     async bySenderClientId(senderId: string, clientMsgId: string): Promise<MessageRecord | undefined> {
-      const row = await db
-        .selectFrom('messages')
-        .selectAll()
-        .where('sender_id', '=', senderId)
-        .where('client_msg_id', '=', clientMsgId)
-        .executeTakeFirst();
+      const [row] = (await bySenderClientId(db, senderId, clientMsgId)).rows;
       return row && toRecord(row);
     },
 

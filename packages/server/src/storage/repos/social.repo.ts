@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { FriendRequestState } from '@feige/protocol';
 import type { Database } from '../schema.js';
 import type { FriendRequestRecord } from '../records.js';
+import { compiledQuery } from '../compiled.js';
 
 type RequestRow = Database['friend_requests'];
 
@@ -18,6 +19,30 @@ function toRequest(row: RequestRow): FriendRequestRecord {
 }
 
 /** Friend requests, friendships (stored once per direction) and blocks. */
+/** Blocks either way and the friendship, in one statement: every direct send asks (storage/compiled.ts). */
+const relationOf = compiledQuery((db, a: string, b: string) =>
+  db.selectNoFrom((eb) => [
+    eb
+      .selectFrom('blocks')
+      .select((inner) => inner.fn.countAll<number | string>().as('n'))
+      .where('blocker_id', '=', a)
+      .where('blocked_id', '=', b)
+      .as('a_blocks_b'),
+    eb
+      .selectFrom('blocks')
+      .select((inner) => inner.fn.countAll<number | string>().as('n'))
+      .where('blocker_id', '=', b)
+      .where('blocked_id', '=', a)
+      .as('b_blocks_a'),
+    eb
+      .selectFrom('friendships')
+      .select((inner) => inner.fn.countAll<number | string>().as('n'))
+      .where('user_id', '=', a)
+      .where('friend_id', '=', b)
+      .as('friends'),
+  ]),
+);
+
 export function socialRepo(db: Kysely<Database>) {
   return {
     async insertRequest(r: FriendRequestRecord): Promise<void> {
@@ -139,29 +164,8 @@ export function socialRepo(db: Kysely<Database>) {
 
     /** In one query: whether either blocks the other, and whether they are friends (the hot path of every 1:1 send). */
     async relation(a: string, b: string): Promise<{ aBlocksB: boolean; bBlocksA: boolean; friends: boolean }> {
-      const row = await db
-        .selectNoFrom((eb) => [
-          eb
-            .selectFrom('blocks')
-            .select((inner) => inner.fn.countAll<number | string>().as('n'))
-            .where('blocker_id', '=', a)
-            .where('blocked_id', '=', b)
-            .as('a_blocks_b'),
-          eb
-            .selectFrom('blocks')
-            .select((inner) => inner.fn.countAll<number | string>().as('n'))
-            .where('blocker_id', '=', b)
-            .where('blocked_id', '=', a)
-            .as('b_blocks_a'),
-          eb
-            .selectFrom('friendships')
-            .select((inner) => inner.fn.countAll<number | string>().as('n'))
-            .where('user_id', '=', a)
-            .where('friend_id', '=', b)
-            .as('friends'),
-        ])
-        .executeTakeFirstOrThrow();
-      return { aBlocksB: Number(row.a_blocks_b) > 0, bBlocksA: Number(row.b_blocks_a) > 0, friends: Number(row.friends) > 0 };
+      const [row] = (await relationOf(db, a, b)).rows;
+      return { aBlocksB: Number(row?.a_blocks_b) > 0, bBlocksA: Number(row?.b_blocks_a) > 0, friends: Number(row?.friends) > 0 };
     },
 
     /** Whether either user blocks the other. */

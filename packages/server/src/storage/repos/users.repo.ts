@@ -1,7 +1,8 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { PostgresAdapter, sql, type Kysely, type Selectable } from 'kysely';
 import type { Database } from '../schema.js';
 import type { UserRecord } from '../records.js';
 import { translateUnique } from '../errors.js';
+import { compiledQuery } from '../compiled.js';
 
 type Row = Selectable<Database['users']>;
 
@@ -29,6 +30,28 @@ export function displayNameKey(name: string): string {
 function likeLiteral(text: string): string {
   return text.replace(/[\\%_]/gu, (c) => `\\${c}`);
 }
+
+/** Users per pts statement: under SQLite's 32,766 bound values, and a 5,000-member group's send is five statements. */
+const ptsChunk = 1000;
+
+// One statement reserves pts for many users (storage/compiled.ts). PostgreSQL locks the rows first, in id order (byte
+// order, as JavaScript sorts them for `lock`), so two sends to overlapping groups cannot deadlock; SQLite has a single
+// writer and no row locks.
+const addPtsSqlite = compiledQuery((db, count: number, ...ids: string[]) =>
+  db
+    .updateTable('users')
+    .set((eb) => ({ pts: eb('pts', '+', count) }))
+    .where('id', 'in', ids)
+    .returning(['id', 'pts']),
+);
+const addPtsPostgres = compiledQuery((db, count: number, ...ids: string[]) =>
+  db
+    .updateTable('users')
+    .set({ pts: sql<number>`users.pts + ${count}` })
+    .from(db.selectFrom('users').select('id').where('id', 'in', ids).orderBy(sql`id collate "C"`).forUpdate().as('locked'))
+    .whereRef('users.id', '=', 'locked.id')
+    .returning(['users.id', 'users.pts']),
+);
 
 export function usersRepo(db: Kysely<Database>) {
   return {
@@ -112,6 +135,23 @@ export function usersRepo(db: Kysely<Database>) {
         .returning('pts')
         .executeTakeFirstOrThrow();
       return Number(row.pts) - count + 1;
+    },
+
+    /**
+     * Reserves the next `count` pts of each user's log, locking the rows until commit; returns each user's first.
+     * Chunks go in id order, so locks are always taken in id order.
+     */
+    async reservePtsMany(ids: readonly string[], count: number): Promise<Map<string, number>> {
+      const sorted = [...new Set(ids)].sort();
+      const addPts = db.getExecutor().adapter instanceof PostgresAdapter ? addPtsPostgres : addPtsSqlite;
+      const first = new Map<string, number>();
+      for (let i = 0; i < sorted.length; i += ptsChunk) {
+        const { rows } = await addPts(db, count, ...sorted.slice(i, i + ptsChunk));
+        for (const row of rows) first.set(row.id, Number(row.pts) - count + 1);
+      }
+      const missing = sorted.find((id) => !first.has(id));
+      if (missing !== undefined) throw new Error(`no user ${missing} to append updates for`);
+      return first;
     },
 
     async currentPts(id: string): Promise<number> {

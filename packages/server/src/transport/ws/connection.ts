@@ -1,9 +1,29 @@
 import { closeCodes, limits, type ServerFrame } from '@feige/protocol';
+import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import type { Actor } from '../../services/index.js';
 
 /** Past this much unsent data a reader is too slow: drop it and let it resume by sync, instead of growing memory. */
 const maxBufferedBytes = 4 * 1024 * 1024;
+
+/**
+ * Sockets corked in this tick. Everything a socket is sent in one tick (a send's reply and the sender's own update; a
+ * group-commit batch's frames) leaves in one write system call instead of one each: writes were the server's biggest
+ * single cost under load (docs/performance.md).
+ */
+const corked = new Set<Duplex>();
+
+function uncorkAll(): void {
+  for (const socket of corked) socket.uncork();
+  corked.clear();
+}
+
+function corkForThisTick(socket: Duplex | undefined): void {
+  if (!socket || corked.has(socket)) return;
+  if (corked.size === 0) process.nextTick(uncorkAll);
+  socket.cork();
+  corked.add(socket);
+}
 
 /** One WebSocket and what the gateway knows about it. */
 export class Connection {
@@ -30,6 +50,8 @@ export class Connection {
       this.close(closeCodes.slowConsumer, 'too slow; reconnect and sync');
       return;
     }
+    // ws keeps the TCP socket private; it is what can be corked.
+    corkForThisTick((this.socket as unknown as { _socket?: Duplex })._socket);
     this.socket.send(text);
   }
 

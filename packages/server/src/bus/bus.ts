@@ -1,8 +1,9 @@
-import type { EphemeralDto, UpdateDto } from '@feige/protocol';
+import type { EphemeralDto, UpdateBody } from '@feige/protocol';
 
 /** What travels on the bus, addressed to one user: everything their live sockets must hear about. */
 export type BusMessage =
-  | { kind: 'update'; update: UpdateDto }
+  /** One entry of the user's update log. A message's `body` is one object shared by all its recipients. */
+  | { kind: 'update'; body: UpdateBody; pts: number; at: number }
   | { kind: 'event'; event: EphemeralDto }
   /** These sessions were revoked: close their sockets. */
   | { kind: 'revoke'; sessionIds: string[] };

@@ -43,5 +43,5 @@ export function updateDto(record: UpdateRecord): UpdateDto {
 
 /** After commit: every entry goes to its user's live sockets. */
 export function publishUpdates(bus: Bus, records: UpdateRecord[]): void {
-  for (const record of records) bus.publish(record.userId, { kind: 'update', update: updateDto(record) });
+  for (const record of records) bus.publish(record.userId, { kind: 'update', body: record.body, pts: record.pts, at: record.createdAt });
 }

@@ -1,5 +1,22 @@
+import type { UpdateBody } from '@feige/protocol';
 import type { Bus, BusMessage } from '../../bus/bus.js';
 import type { Connection } from './connection.js';
+
+const bodyJson = new WeakMap<UpdateBody, string>();
+
+/**
+ * The frame `{type:'update', update:{...body, pts, at}}`, written by hand around the body's JSON: a group message's
+ * body is one object for all its recipients, so it is serialised once, not once per member (only pts differs).
+ */
+export function updateFrame(update: { body: UpdateBody; pts: number; at: number }): string {
+  let body = bodyJson.get(update.body);
+  if (body === undefined) {
+    body = JSON.stringify(update.body);
+    bodyJson.set(update.body, body);
+  }
+  // A body is an object with at least its `type`, so its JSON ends in `}` after some member.
+  return `{"type":"update","update":${body.slice(0, -1)},"pts":${update.pts},"at":${update.at}}}`;
+}
 
 /**
  * The authenticated sockets on this node, by user. Each user with at least one socket has exactly one bus
@@ -16,8 +33,8 @@ export function connectionRegistry(bus: Bus) {
       for (const c of entry.connections) if (c.actor && revoked.has(c.actor.sessionId)) c.revoke();
       return;
     }
-    // Serialise once for all of this user's sockets.
-    const text = JSON.stringify(message.kind === 'update' ? { type: 'update', update: message.update } : { type: 'event', event: message.event });
+    // Serialised once for all of this user's sockets.
+    const text = message.kind === 'update' ? updateFrame(message) : JSON.stringify({ type: 'event', event: message.event });
     for (const c of entry.connections) c.sendRaw(text);
   }
 

@@ -12,7 +12,12 @@
 //   --all-steps (do not stop at the first failing step)   --profile (node --cpu-prof on the Feige server)
 //   --results FILE|none (default bench/RESULTS.md; none for --smoke)   --json FILE   --keep (keep data dirs)
 //   --max-seconds N   watchdog for the whole run (default 1800)
-//   --peer ejabberd   not implemented yet (see docs/performance.md)
+//   --peer ejabberd   also run a real IM server, Debian's ejabberd (installed with apt-get when missing and run as
+//                     root), as a throw-away node under a temp dir, driven over XMPP by the same generator
+//                     (bench/peer/ejabberd.mjs, bench/lib/xmpp-client.mjs; docs/performance.md, "The ejabberd peer")
+//   --xmpp-acks       the peer's clients enable XEP-0198 and its <a> is reported as the send ack (default: no ack,
+//                     "ack" columns empty for ejabberd; ejabberd then asks an ack for every stanza it sends, which
+//                     costs it and the generator about a third of the group throughput here)
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { live } from './lib/common.mjs';
@@ -39,6 +44,7 @@ const optionSpec = {
   keep: { type: 'boolean', default: false },
   'max-seconds': { type: 'string' },
   peer: { type: 'string' },
+  'xmpp-acks': { type: 'boolean', default: false },
   // scenario-specific
   messages: { type: 'string' },
   conversations: { type: 'string' },
@@ -62,7 +68,7 @@ function usage(message) {
 const { values, positionals } = parseArgs({ args: process.argv.slice(2), options: optionSpec, allowPositionals: true, strict: true });
 const scenario = positionals[0];
 if (!scenarios.includes(scenario)) usage(scenario ? `unknown scenario ${scenario}` : 'which scenario?');
-if (values.peer) usage(`--peer ${values.peer}: the XMPP peer is not implemented yet (docs/performance.md, "Not done yet")`);
+if (values.peer && values.peer !== 'ejabberd') usage(`--peer ${values.peer}: the only peer is ejabberd`);
 
 const mod = await import(`./scenarios/${scenario}.mjs`);
 const smoke = values.smoke;
@@ -98,8 +104,11 @@ const opts = {
   bigGroup: pick('big-group', 5000),
   large: values.large,
   connectConcurrency: pick('connect-concurrency', 0),
+  xmppAcks: values['xmpp-acks'],
 };
-for (const t of opts.targets) if (!['feige', 'relay', 'relay-sqlite'].includes(t)) usage(`unknown target ${t}`);
+// The peer runs only when asked (it needs the Debian package), after the targets of the run.
+if (values.peer && !opts.targets.includes(values.peer)) opts.targets = [...opts.targets, values.peer];
+for (const t of opts.targets) if (!['feige', 'relay', 'relay-sqlite', 'ejabberd'].includes(t)) usage(`unknown target ${t}`);
 if (opts.rates.some((r) => !(r > 0))) usage('--rates must be positive numbers');
 const resultsFile = values.results ?? (smoke ? 'none' : path.join(root, 'bench', 'RESULTS.md'));
 const command = `npm run bench -- ${process.argv.slice(2).join(' ')}`;

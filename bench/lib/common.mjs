@@ -28,11 +28,13 @@ export async function stopTracked(thing) {
 
 /**
  * Starts one target. Feige: a fresh data dir, seeded through the server's own code (`seedFeige(app, file)`), then
- * `feige serve`. Relays: `seedRelay(dir)` may fill the store / write a groups file, then the relay.
+ * `feige serve`. Relays: `seedRelay(dir)` may fill the store / write a groups file, then the relay. The ejabberd peer
+ * (bench/peer): `seedEjabberd(node)` writes its tables before start and may return `afterStart(node, target)`.
  */
-export async function startTarget(ctx, name, { seedFeige, seedRelay, feigeArgs = [], groupMaxMembers }) {
+export async function startTarget(ctx, name, { seedFeige, seedRelay, seedEjabberd, feigeArgs = [], groupMaxMembers }) {
   const dir = tempDir(name);
   try {
+    if (name === 'ejabberd') return await startEjabberd(ctx, dir, seedEjabberd);
     return await startIn(ctx, name, dir, { seedFeige, seedRelay, feigeArgs, groupMaxMembers });
   } catch (error) {
     if (!ctx.opts.keep) removeDir(dir);
@@ -79,6 +81,39 @@ async function startIn(ctx, name, dir, { seedFeige, seedRelay, feigeArgs, groupM
       return profile ? { file: profile, summary: summariseProfile(profile) } : null;
     },
   };
+}
+
+async function startEjabberd(ctx, dir, seedEjabberd) {
+  if (!seedEjabberd) throw new Error('this scenario has no ejabberd seeding');
+  const peer = await import('../peer/ejabberd.mjs');
+  peer.ensureInstalled(ctx.log);
+  const t0 = performance.now();
+  const node = await peer.prepare(dir);
+  let data;
+  try {
+    data = await seedEjabberd(node);
+  } catch (error) {
+    node.db.close();
+    throw error;
+  }
+  ctx.log(`[ejabberd] seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  const server = track(await peer.start(node));
+  const target = { kind: 'xmpp', wsUrl: server.wsUrl, domain: peer.domain, streamManagement: Boolean(ctx.opts.xmppAcks) };
+  const stop = async () => {
+    await stopTracked(server);
+    if (!ctx.opts.keep) removeDir(dir);
+    else ctx.log(`[ejabberd] data kept in ${dir}`);
+    return null;
+  };
+  try {
+    if (data?.afterStart) await data.afterStart(node, target);
+  } catch (error) {
+    ctx.log(`[ejabberd] log tail:\n${peer.logTail(dir)}`);
+    await stop();
+    throw error;
+  }
+  ctx.log(`[ejabberd] running, pid ${server.pid} (beam.smp), ${server.wsUrl}`);
+  return { name: 'ejabberd', server, data, dir, target, stop };
 }
 
 function newestProfile(dir, after) {

@@ -2,6 +2,7 @@
 // asks over IPC: connect, send at a paced rate, page through history, catch up after being offline. Every loop is
 // bounded by a count and a deadline. The worker exits when the runner goes away.
 import { BenchClient, connectAll, nowUs } from './client.mjs';
+import { XmppClient } from './xmpp-client.mjs';
 
 const workerId = Number(process.env.BENCH_WORKER_ID ?? 0);
 let clients = [];
@@ -55,8 +56,13 @@ function onUpdate(client, update) {
   if (--entry.remaining <= 0 && entry.acked) pending.delete(cmid);
 }
 
+/** Feige's and the relay's JSON client, or the XMPP one for the ejabberd peer: the same surface for everything below. */
+function newClient(target, user, options) {
+  return target.kind === 'xmpp' ? new XmppClient(target, user, options) : new BenchClient(target, user, options);
+}
+
 function makeClient(target, user, localAddresses, i) {
-  const client = new BenchClient(target, user, { localAddress: localAddresses[i % localAddresses.length], onUpdate });
+  const client = newClient(target, user, { localAddress: localAddresses[i % localAddresses.length], onUpdate });
   client.seen = new Set();
   return client;
 }
@@ -76,14 +82,14 @@ function sendOne(s, size) {
   stats.sent++;
   if (!stats.firstSendUs) stats.firstSendUs = t;
   stats.lastSendUs = t;
-  s.client.sendMessage(s.conv, s.to, cmid, text, (error) => {
+  s.client.sendMessage(s.conv, s.to, cmid, text, (error, data) => {
     if (error) {
       stats.errors[error.code] = (stats.errors[error.code] ?? 0) + 1;
       pending.delete(cmid);
       return;
     }
     stats.acked++;
-    stats.ackLatencies.push((nowUs() - t) / 1000);
+    if (!data?.noAck) stats.ackLatencies.push((nowUs() - t) / 1000);
     entry.acked = true;
     if (entry.remaining <= 0) pending.delete(cmid);
   });
@@ -250,7 +256,7 @@ function catchup({ target, users, localAddresses, goAtMs, timeoutMs, connectConc
     const attempt = () => {
       if (complete || finished) return;
       attempts++;
-      const client = new BenchClient(target, user, {
+      const client = newClient(target, user, {
         localAddress: localAddresses[(i + attempts) % localAddresses.length],
         onUpdate: (_c, u) => take(u),
         onClose: () => retry('closed'),
@@ -308,7 +314,7 @@ const handlers = {
   /** One message to watch across workers (the big group): sent by clients[client]. */
   sendWatched({ client, conv, to, cmid, size = 80 }, reply) {
     const t = nowUs();
-    clients[client].sendMessage(conv, to, cmid, pad(`t=${t};${cmid} `, size), (error) => reply({ error: error?.code ?? null, ackMs: (nowUs() - t) / 1000 }));
+    clients[client].sendMessage(conv, to, cmid, pad(`t=${t};${cmid} `, size), (error, data) => reply({ error: error?.code ?? null, ackMs: data?.noAck ? null : (nowUs() - t) / 1000 }));
   },
   watched({ cmid }, reply) {
     reply({ latencies: Float64Array.from(watched.get(cmid) ?? []) });

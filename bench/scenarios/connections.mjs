@@ -7,6 +7,7 @@ import { cpuWindow, listenOverflows, rssBytes } from '../lib/proc.mjs';
 import { spread } from '../lib/pool.mjs';
 import { mb, num, table } from '../lib/report.mjs';
 import { seedUsers } from '../lib/seed.mjs';
+import { peerUsers, peerWorkload } from '../peer/seed.mjs';
 
 export const defaults = {
   connections: [1000, 5000, 10000, 19500],
@@ -31,6 +32,7 @@ export async function run(ctx) {
     const t = await startTarget(ctx, name, {
       seedFeige: async (app) => ({ users: await seedUsers(app, total) }),
       seedRelay: async () => ({ users: Array.from({ length: total }, (_, i) => ({ id: `u_b${String(i).padStart(6, '0')}` })) }),
+      seedEjabberd: async (node) => ({ users: peerUsers(node, total) }),
     });
     let pool;
     try {
@@ -92,9 +94,12 @@ export async function run(ctx) {
   const last = (name) => rows.filter((r) => r.target === name).at(-1);
   const f = last('feige');
   const r = last('relay');
-  const ratio = f && r ? `At ${num(f.connections)} sockets Feige uses ${(f.perConnectionKB / r.perConnectionKB).toFixed(1)}× the relay's memory per socket and connects at ${(f.perSecond / r.perSecond).toFixed(2)}× its rate.` : '';
+  const ratio = [r, last('ejabberd')]
+    .filter((b) => f && b)
+    .map((b) => `At ${num(f.connections)} sockets Feige uses ${(f.perConnectionKB / b.perConnectionKB).toFixed(1)}× the ${b.target}'s memory per socket and connects at ${(f.perSecond / b.perSecond).toFixed(2)}× its rate.`)
+    .join(' ');
   return {
-    workload: `Idle sockets ramped to ${counts.map(num).join(' → ')} (Feige: each authenticates with its own session; relay: user id in the URL), ≤ 100 handshakes in flight per load-generator process, ${opts.workers} processes, 2 source addresses each. After each ramp: 2 s settle, then ${opts.idle} s idle with the clients' 15 s ping. KB per socket = (RSS now − RSS before the first socket) ÷ sockets.`,
+    workload: `Idle sockets ramped to ${counts.map(num).join(' → ')} (Feige: each authenticates with its own session; relay: user id in the URL), ≤ 100 handshakes in flight per load-generator process, ${opts.workers} processes, 2 source addresses each. After each ramp: 2 s settle, then ${opts.idle} s idle with the clients' 15 s ping. KB per socket = (RSS now − RSS before the first socket) ÷ sockets.${peerWorkload(opts, ' ejabberd sockets log in (SASL PLAIN, bind, XEP-0198, initial presence) and ping every 15 s (XEP-0199); RSS is beam.smp\'s.')}`,
     sections: [ratio, table(columns, rows), ...profiles.map((p) => profileSection(p))].filter(Boolean),
     json: { rows, profiles: profiles.map((p) => p.summary) },
   };

@@ -5,6 +5,7 @@ import { best, bestText, connectUsers, profileSection, ratioText, startPool, sta
 import { spread } from '../lib/pool.mjs';
 import { num } from '../lib/report.mjs';
 import { seedPairs, seedUsers } from '../lib/seed.mjs';
+import { peerPairs, peerUsers, peerWorkload } from '../peer/seed.mjs';
 
 export const defaults = {
   users: 1000,
@@ -31,6 +32,7 @@ export async function run(ctx) {
     const t = await startTarget(ctx, name, {
       seedFeige: async (app) => ({ pairs: await seedPairs(app, await seedUsers(app, users)) }),
       seedRelay: async () => ({ pairs: relayPairs(users) }),
+      seedEjabberd: async (node) => ({ pairs: peerPairs(peerUsers(node, users)) }),
     });
     let pool;
     try {
@@ -57,7 +59,7 @@ export async function run(ctx) {
     ...Object.keys(rowsByTarget).map((name) => `| ${name} | ${bestText(bests[name], 'msg/s')} | ${bests.feige && name !== 'feige' ? ratioText(bests.feige, bests[name]) : ''} |`),
   ].join('\n');
   return {
-    workload: `${num(users)} users in ${num(users / 2)} friend pairs, all online (one socket each), each sending 1:1 text of ${opts.size} bytes to its friend, round robin, paced open-loop at the aggregate rate; steps of ${opts.duration} s (+ drain ≤ ${opts.drain} s), warm-up ${opts.warmup} s; ${opts.workers} load-generator processes. Latency: send → the friend's update frame. Feige: \`feige serve\` defaults (SQLite WAL, synchronous=NORMAL). relay: bare ws relay in memory; relay-sqlite: the relay writing each message (+2 inbox rows) in one transaction per event-loop turn. A step passes with nothing lost/duplicated/refused and p99 ≤ 100 ms.`,
+    workload: `${num(users)} users in ${num(users / 2)} friend pairs, all online (one socket each), each sending 1:1 text of ${opts.size} bytes to its friend, round robin, paced open-loop at the aggregate rate; steps of ${opts.duration} s (+ drain ≤ ${opts.drain} s), warm-up ${opts.warmup} s; ${opts.workers} load-generator processes. Latency: send → the friend's update frame. Feige: \`feige serve\` defaults (SQLite WAL, synchronous=NORMAL). relay: bare ws relay in memory; relay-sqlite: the relay writing each message (+2 inbox rows) in one transaction per event-loop turn. A step passes with nothing lost/duplicated/refused and p99 ≤ 100 ms.${peerWorkload(opts, ' Messages go to the friend\'s bare JID as type="chat".')}`,
     sections: [summary, stepsTable(Object.values(rowsByTarget).flat(), 'msg/s'), ...profiles.map((p) => profileSection(p, ', whole run incl. warm-up'))].filter(Boolean),
     json: { rows: rowsByTarget, best: bests, profiles: profiles.map((p) => p.summary) },
     check: Object.values(rowsByTarget).flat(),

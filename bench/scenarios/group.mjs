@@ -9,6 +9,7 @@ import { best, bestText, connectUsers, profileSection, ratioText, startPool, sta
 import { spread } from '../lib/pool.mjs';
 import { concat, ms, num, percentiles, table } from '../lib/report.mjs';
 import { seedGroup, seedUsers } from '../lib/seed.mjs';
+import { createRooms, peerGroup, peerUsers, peerWorkload } from '../peer/seed.mjs';
 
 export const defaults = {
   rates: [100, 200, 400, 800, 1600],
@@ -74,6 +75,12 @@ export async function run(ctx) {
         writeFileSync(groupsFile, JSON.stringify(Object.fromEntries([...groups, big].map((g) => [g.gid, g.members.map((m) => m.id)]))));
         return { groups, big, groupsFile };
       },
+      seedEjabberd: async (node) => {
+        const users = peerUsers(node, small + bigGroup);
+        const groups = Array.from({ length: groupCount }, (_, g) => peerGroup(String(g), users.slice(g * groupSize, (g + 1) * groupSize)));
+        const big = peerGroup('big', users.slice(small));
+        return { groups, big, afterStart: (n) => createRooms(n, [...groups, big]) };
+      },
     });
     let pool;
     try {
@@ -118,7 +125,7 @@ export async function run(ctx) {
     { title: 'dup', value: (r) => num(r.dup) },
   ];
   return {
-    workload: `(A) ${groupCount} groups × ${groupSize} members, all online (one socket each), every member sending ${opts.size}-byte text to its group, round robin, paced open-loop at the aggregate message rate; each message = ${groupSize - 1} deliveries; steps of ${opts.duration} s (+ drain ≤ ${opts.drain} s). (B) one group of ${num(bigGroup)} members, all online; ${opts.smoke ? 1 : 3} message(s) from the owner, 1 s apart. Feige runs with --group-max-members ${Math.max(bigGroup, groupSize, 2)} (default 2,000); groups are created through the groups service before start.`,
+    workload: `(A) ${groupCount} groups × ${groupSize} members, all online (one socket each), every member sending ${opts.size}-byte text to its group, round robin, paced open-loop at the aggregate message rate; each message = ${groupSize - 1} deliveries; steps of ${opts.duration} s (+ drain ≤ ${opts.drain} s). (B) one group of ${num(bigGroup)} members, all online; ${opts.smoke ? 1 : 3} message(s) from the owner, 1 s apart. Feige runs with --group-max-members ${Math.max(bigGroup, groupSize, 2)} (default 2,000); groups are created through the groups service before start.${peerWorkload(opts, ' Each group is a MUC room (persistent, MAM on, presence broadcast for moderators only) created through the HTTP API and joined by every member at connect without history replay; a message is a groupchat to the room, and the sender\'s own reflection is not counted.')}`,
     sections: [summary, stepsTable(Object.values(rowsByTarget).flat(), 'msg/s').replace('delivered/s', 'deliveries/s'), table(bigColumns, bigRows), ...profiles.map((p) => profileSection(p))].filter(Boolean),
     json: { rows: rowsByTarget, best: bests, big: bigRows, profiles: profiles.map((p) => p.summary) },
   };

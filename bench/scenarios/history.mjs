@@ -8,6 +8,7 @@ import { cpuWindow, noiseWindow } from '../lib/proc.mjs';
 import { spread } from '../lib/pool.mjs';
 import { concat, mb, ms, num, percentiles, table } from '../lib/report.mjs';
 import { fillHistory, seedPairs, seedUsers } from '../lib/seed.mjs';
+import { fillArchive, peerPairs, peerUsers, peerWorkload } from '../peer/seed.mjs';
 
 export const defaults = {
   rates: [500, 1000, 2000, 4000, 8000],
@@ -88,6 +89,11 @@ export async function run(ctx) {
         fillStoreHistory(store, pairs.map((p) => ({ conv: p.conv, a: p.a.id, b: p.b.id })), perConv);
         return { pairs };
       },
+      seedEjabberd: async (node) => {
+        const pairs = peerPairs(peerUsers(node, convCount * 2));
+        fillArchive(node, pairs, perConv);
+        return { pairs };
+      },
     });
     let pool;
     try {
@@ -139,7 +145,7 @@ export async function run(ctx) {
     { title: 'pass', value: passText, align: 'left' },
   ];
   return {
-    workload: `${num(convCount)} direct conversations × ${num(perConv)} messages = ${num(convCount * perConv)} messages (written with SQL before start); one socket per conversation; pages of ${pageSize} messages before a random seq; at most ${opts.concurrency} requests in flight ("concurrent clients"), paced open-loop; steps of ${opts.duration} s; ${opts.workers} load-generator processes. A page must hold ${pageSize} consecutive seqs. A step passes with no bad page, no error, every request offered, p99 ≤ 100 ms (target: p99 ≤ 20 ms).`,
+    workload: `${num(convCount)} direct conversations × ${num(perConv)} messages = ${num(convCount * perConv)} messages (written with SQL before start); one socket per conversation; pages of ${pageSize} messages before a random seq; at most ${opts.concurrency} requests in flight ("concurrent clients"), paced open-loop; steps of ${opts.duration} s; ${opts.workers} load-generator processes. A page must hold ${pageSize} consecutive seqs. A step passes with no bad page, no error, every request offered, p99 ≤ 100 ms (target: p99 ≤ 20 ms).${peerWorkload(opts, ' ejabberd\'s archive is seeded with one row per message in each member\'s archive (ids = seq) and paged with MAM queries (XEP-0313, RSM before, max 50).')}`,
     sections: [summary, table(columns, Object.values(rowsByTarget).flat()), ...profiles.map((p) => profileSection(p))].filter(Boolean),
     json: { rows: rowsByTarget, best: bests, profiles: profiles.map((p) => p.summary) },
   };

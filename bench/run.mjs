@@ -12,13 +12,18 @@
 //   --all-steps (do not stop at the first failing step)   --profile (node --cpu-prof on the Feige server)
 //   --results FILE|none (default bench/RESULTS.md; none for --smoke)   --json FILE   --keep (keep data dirs)
 //   --max-seconds N   watchdog for the whole run (default 1800)
+// Per scenario: direct --users;  group --groups 20 --group-size 50 --big-group 5000;  connections --connections
+//   1000,5000,10000,19500 (steps) --idle 20 (seconds idle per step) --connect-concurrency N;  catchup --users --messages
+//   --large (10,000 × 20);  history --conversations --per-conversation --concurrency 20.   --help prints this.
 //   --peer ejabberd   also run a real IM server, Debian's ejabberd (installed with apt-get when missing and run as
 //                     root), as a throw-away node under a temp dir, driven over XMPP by the same generator
 //                     (bench/peer/ejabberd.mjs, bench/lib/xmpp-client.mjs; docs/performance.md, "The ejabberd peer")
 //   --xmpp-acks       the peer's clients enable XEP-0198 and its <a> is reported as the send ack (default: no ack,
 //                     "ack" columns empty for ejabberd; ejabberd then asks an ack for every stanza it sends, which
 //                     costs it and the generator about a third of the group throughput here)
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { live } from './lib/common.mjs';
 import { writeReport } from './lib/report.mjs';
@@ -65,11 +70,20 @@ function usage(message) {
   process.exit(2);
 }
 
+if (process.argv.includes('--help') || process.argv.includes('-h')) {
+  // The header comment of this file is the manual.
+  const header = readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1);
+  console.log(header.slice(0, header.findIndex((line) => !line.startsWith('//'))).map((line) => line.replace(/^\/\/ ?/u, '')).join('\n'));
+  process.exit(0);
+}
+
 const { values, positionals } = parseArgs({ args: process.argv.slice(2), options: optionSpec, allowPositionals: true, strict: true });
 const scenario = positionals[0];
 if (!scenarios.includes(scenario)) usage(scenario ? `unknown scenario ${scenario}` : 'which scenario?');
 if (values.peer && values.peer !== 'ejabberd') usage(`--peer ${values.peer}: the only peer is ejabberd`);
 
+// Scenarios load the server's built code (seeding goes through it): build first on a fresh checkout.
+ensureBuilt();
 const mod = await import(`./scenarios/${scenario}.mjs`);
 const smoke = values.smoke;
 const d = { ...mod.defaults, ...(smoke ? mod.defaults.smoke : {}) };
@@ -135,7 +149,6 @@ for (const signal of ['SIGINT', 'SIGTERM'])
   });
 
 try {
-  ensureBuilt(log);
   log(`[bench] ${scenario}${smoke ? ' (smoke)' : ''}: targets ${opts.targets.join(', ')}`);
   const result = await mod.run(ctx);
   writeReport({ scenario: `${scenario}${smoke ? ' (smoke)' : ''}`, command, workload: result.workload, sections: result.sections, resultsFile, json: { opts, ...result.json }, jsonFile: values.json });

@@ -2,6 +2,7 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database } from '../schema.js';
 import type { UserRecord } from '../records.js';
 import { translateUnique } from '../errors.js';
+import { compiledQuery } from '../compiled.js';
 
 type Row = Selectable<Database['users']>;
 
@@ -30,6 +31,10 @@ function likeLiteral(text: string): string {
   return text.replace(/[\\%_]/gu, (c) => `\\${c}`);
 }
 
+// On every socket's authentication (storage/compiled.ts).
+const byIdQuery = compiledQuery((db, id: string) => db.selectFrom('users').select(columns).where('id', '=', id));
+const ptsQuery = compiledQuery((db, id: string) => db.selectFrom('users').select('pts').where('id', '=', id));
+
 export function usersRepo(db: Kysely<Database>) {
   return {
     async insert(user: UserRecord & { usernameKey: string }): Promise<void> {
@@ -50,7 +55,7 @@ export function usersRepo(db: Kysely<Database>) {
     },
 
     async byId(id: string): Promise<UserRecord | undefined> {
-      const row = await db.selectFrom('users').select(columns).where('id', '=', id).executeTakeFirst();
+      const row = (await byIdQuery(db, id)).rows[0];
       return row && toRecord(row);
     },
 
@@ -115,7 +120,7 @@ export function usersRepo(db: Kysely<Database>) {
     },
 
     async currentPts(id: string): Promise<number> {
-      const row = await db.selectFrom('users').select('pts').where('id', '=', id).executeTakeFirst();
+      const row = (await ptsQuery(db, id)).rows[0];
       return row ? Number(row.pts) : 0;
     },
   };

@@ -2,8 +2,15 @@
 // (auth first, then ops) and the ceiling relay's subset of it (user id in the URL, no auth). Callbacks, not promises,
 // on the hot path: the generator must stay cheaper than what it measures.
 import WebSocket from 'ws';
+import { limits } from '@feige/protocol';
 
-export const heartbeatMs = 15_000;
+/**
+ * The heartbeat, as the SDK does it: a `ping` op every limits.heartbeatIntervalMs (the server adds a protocol ping
+ * only for sockets it has not heard from). Each socket's first ping comes at a random point of the interval, as
+ * clients that connected at different moments would send them, so that any window of an idle step sees the same
+ * ping rate whatever the ramp's timing.
+ */
+export const heartbeatMs = limits.heartbeatIntervalMs;
 
 /** Monotonic microseconds, comparable across processes on one machine (CLOCK_MONOTONIC). */
 export function nowUs() {
@@ -56,7 +63,12 @@ export class BenchClient {
     });
     ws.on('open', () => {
       this.open = true;
-      this.heartbeat = setInterval(() => this.request('ping', {}, () => undefined), heartbeatMs);
+      const ping = () => this.request('ping', {}, () => undefined);
+      this.heartbeat = setTimeout(() => {
+        ping();
+        this.heartbeat = setInterval(ping, heartbeatMs);
+        this.heartbeat.unref();
+      }, Math.random() * heartbeatMs);
       this.heartbeat.unref();
       if (this.target.kind === 'relay') return finish();
       this.request('auth', { token: this.user.token }, (error, data) => {

@@ -14,7 +14,7 @@
 // - messages.history → a MAM query (XEP-0313) for the page of `limit` before an archive id; the bench seeds archive
 //   ids as archiveEpochUs + seq, so the page's seqs are its ids minus that epoch.
 // - sync.get → nothing to ask: XMPP pushes stored offline messages after the initial presence, through onUpdate.
-// - ping → XEP-0199 ping, every 15 s like the Feige client.
+// - ping → XEP-0199 ping, on the Feige client's schedule (heartbeatMs).
 import WebSocket from 'ws';
 import { heartbeatMs } from './client.mjs';
 import { el, escapeXml, localOf, mamQuery, NS, parseXml, resourceOf, saslPlain } from './xmpp.mjs';

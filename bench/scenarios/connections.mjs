@@ -1,7 +1,9 @@
 // connections: authenticated idle WebSocket connections, ramped in steps up to ~19,500 (one server process holds at
 // most ~20,000 open files here). The sockets are spread over several load-generator processes and source addresses.
 // Per step: connections/s during the ramp, server RSS per connection (RSS growth since before the first socket ÷
-// sockets), and the server's CPU while the sockets sit idle and ping every 15 s (the protocol's heartbeat).
+// sockets), and the server's CPU while the sockets sit idle and ping every limits.heartbeatIntervalMs (30 s) like the SDK,
+// each socket at its own phase (bench/lib/client.mjs).
+import { heartbeatMs } from '../lib/client.mjs';
 import { connectUsers, profileSection, startPool, startTarget } from '../lib/common.mjs';
 import { cpuWindow, listenOverflows, rssBytes } from '../lib/proc.mjs';
 import { spread } from '../lib/pool.mjs';
@@ -46,9 +48,9 @@ export async function run(ctx) {
         const ramp = cpuWindow([t.server.pid, ...pool.pids]);
         const overflows0 = listenOverflows();
         const t0 = performance.now();
-        await connectUsers(ctx, pool, t.target, byWorker, { concurrency: 100, timeoutMs: 120_000 });
+        await connectUsers(ctx, pool, t.target, byWorker, { concurrency: opts.connectConcurrency || 100, timeoutMs: 120_000 });
         const rampMs = performance.now() - t0;
-        const [rampServer] = ramp.stop();
+        const [rampServer, ...rampGens] = ramp.stop();
         connected = count;
         await sleep(opts.smoke ? 300 : 2_000);
         const idle = cpuWindow([t.server.pid, ...pool.pids]);
@@ -61,6 +63,7 @@ export async function run(ctx) {
           open,
           perSecond: (fresh.length / rampMs) * 1000,
           rampCpu: rampServer.cpuPercent,
+          rampGenCpu: rampGens.reduce((n, g) => n + g.cpuPercent, 0),
           rss: idleServer.rss,
           perConnectionKB: (idleServer.rss - rss0) / count / 1024,
           idleCpu: idleServer.cpuPercent,
@@ -85,6 +88,7 @@ export async function run(ctx) {
     { title: 'still open', value: (r) => num(r.open) },
     { title: 'conn/s (ramp)', value: (r) => num(r.perSecond) },
     { title: 'server CPU % (ramp)', value: (r) => num(r.rampCpu) },
+    { title: 'gen CPU % (ramp)', value: (r) => num(r.rampGenCpu) },
     { title: 'server RSS MB', value: (r) => mb(r.rss) },
     { title: 'KB per socket', value: (r) => r.perConnectionKB.toFixed(1) },
     { title: `server CPU % idle (${opts.idle} s)`, value: (r) => r.idleCpu.toFixed(1) },
@@ -99,7 +103,7 @@ export async function run(ctx) {
     .map((b) => `At ${num(f.connections)} sockets Feige uses ${(f.perConnectionKB / b.perConnectionKB).toFixed(1)}× the ${b.target}'s memory per socket and connects at ${(f.perSecond / b.perSecond).toFixed(2)}× its rate.`)
     .join(' ');
   return {
-    workload: `Idle sockets ramped to ${counts.map(num).join(' → ')} (Feige: each authenticates with its own session; relay: user id in the URL), ≤ 100 handshakes in flight per load-generator process, ${opts.workers} processes, 2 source addresses each. After each ramp: 2 s settle, then ${opts.idle} s idle with the clients' 15 s ping. KB per socket = (RSS now − RSS before the first socket) ÷ sockets.${peerWorkload(opts, ' ejabberd sockets log in (SASL PLAIN, bind, XEP-0198, initial presence) and ping every 15 s (XEP-0199); RSS is beam.smp\'s.')}`,
+    workload: `Idle sockets ramped to ${counts.map(num).join(' → ')} (Feige: each authenticates with its own session; relay: user id in the URL), ≤ ${opts.connectConcurrency || 100} handshakes in flight per load-generator process, ${opts.workers} processes, 2 source addresses each. After each ramp: 2 s settle, then ${opts.idle} s idle with the clients' ${heartbeatMs / 1000} s ping (each socket at a random phase). KB per socket = (RSS now − RSS before the first socket) ÷ sockets.${peerWorkload(opts, ` ejabberd sockets log in (SASL PLAIN, bind, XEP-0198, initial presence) and ping (XEP-0199) on the same schedule; RSS is beam.smp's.`)}`,
     sections: [ratio, table(columns, rows), ...profiles.map((p) => profileSection(p))].filter(Boolean),
     json: { rows, profiles: profiles.map((p) => p.summary) },
   };

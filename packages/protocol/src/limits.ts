@@ -32,9 +32,14 @@ export const limits = {
   httpBodyMaxBytes: 256 * 1024,
   /** A socket must authenticate within this time after connecting. */
   authDeadlineMs: 10_000,
-  /** Clients ping at this interval; the server drops a socket silent for `idleTimeoutMs`. */
-  heartbeatIntervalMs: 15_000,
-  idleTimeoutMs: 45_000,
+  /**
+   * Heartbeat. Clients send a `ping` op at this interval (an answer proves the server is still there). The server
+   * sends a WebSocket protocol ping (answered by the browser or `ws` itself, even in a throttled background tab) to
+   * a socket it has heard nothing from for `serverPingAfterMs`, and drops one silent for `idleTimeoutMs`.
+   */
+  heartbeatIntervalMs: 30_000,
+  serverPingAfterMs: 40_000,
+  idleTimeoutMs: 75_000,
   /** Frames per socket: a token bucket of `framesBurst` refilled at `framesPerSecond`. */
   framesPerSecond: 50,
   framesBurst: 100,

@@ -7,7 +7,7 @@ import type { Logger } from './lib/logger.js';
 import { createServices, defaultLoginLimits, type LoginLimits, type Services } from './services/index.js';
 import { openStorage, type DatabaseConfig, type Storage } from './storage/storage.js';
 import { createHttpApp } from './transport/http/app.js';
-import { createGateway, type Gateway } from './transport/ws/gateway.js';
+import { createGateway, type Gateway, type HeartbeatOptions } from './transport/ws/gateway.js';
 
 export interface AppOptions {
   database: DatabaseConfig;
@@ -18,6 +18,8 @@ export interface AppOptions {
   bus?: Bus;
   loginLimits?: LoginLimits;
   authDeadlineMs?: number;
+  /** The liveness sweep's period, when silent sockets get a protocol ping and when they are dropped (tests). */
+  heartbeat?: Partial<HeartbeatOptions>;
   /** Members per group (default limits.groupMembersDefault). */
   groupMaxMembers?: number;
 }
@@ -54,6 +56,7 @@ export async function createApp(options: AppOptions): Promise<FeigeApp> {
     clock,
     logger: options.logger,
     ...(options.authDeadlineMs === undefined ? {} : { authDeadlineMs: options.authDeadlineMs }),
+    ...(options.heartbeat === undefined ? {} : { heartbeat: options.heartbeat }),
   });
   const stats = () => ({ ...gateway.stats(), subscriptions: bus.subscriptionCount() });
   let closing: Promise<void> | undefined;

@@ -330,6 +330,78 @@ describe('the authentication deadline', () => {
   });
 });
 
+describe('the heartbeat', () => {
+  let server: TestServer;
+  beforeEach(async () => {
+    // Sweeps every 100 ms: a socket silent for 300 ms gets a protocol ping, one silent for 800 ms is dropped.
+    server = await startTestServer({ heartbeat: { sweepMs: 100, pingAfterMs: 300, idleTimeoutMs: 800 } });
+  });
+  afterEach(async () => {
+    await server.close();
+  });
+
+  async function silentSocket(autoPong: boolean): Promise<{ ws: WebSocket; pings: number[]; closed: Promise<number> }> {
+    const user = await registerUser(server, 'quiet', { connect: false });
+    const ws = new WebSocket(`${server.url.replace('http', 'ws')}/ws`, { autoPong });
+    const pings: number[] = [];
+    ws.on('ping', () => pings.push(Date.now()));
+    ws.on('error', () => undefined);
+    const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
+    await new Promise((resolve) => ws.once('open', resolve));
+    const authed = new Promise((resolve) => ws.once('message', resolve));
+    ws.send(JSON.stringify({ id: 'a', op: 'auth', data: { token: user.client.token } }));
+    await authed;
+    return { ws, pings, closed };
+  }
+
+  it('keeps a silent socket open while it answers protocol pings, without any ping op', async () => {
+    const { ws, pings } = await silentSocket(true);
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    expect(ws.readyState).toBe(WebSocket.OPEN);
+    expect(pings.length).toBeGreaterThanOrEqual(2);
+    ws.close();
+  });
+
+  it('drops a dead peer that stops answering protocol pings and forgets it', async () => {
+    const { ws, pings, closed } = await silentSocket(false);
+    expect(server.app.stats().sockets).toBe(1);
+    expect(await closed).toBe(4408);
+    expect(pings.length).toBeGreaterThanOrEqual(1);
+    await waitFor(() => server.app.stats().sockets === 0 && server.app.stats().subscriptions === 0, 'the socket to be forgotten');
+    ws.terminate();
+  });
+
+  it('never pings a client that sends its ping op often enough', async () => {
+    const { ws, pings } = await silentSocket(true);
+    const timer = setInterval(() => ws.send(JSON.stringify({ id: 'p', op: 'ping', data: {} })), 100);
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    clearInterval(timer);
+    expect(ws.readyState).toBe(WebSocket.OPEN);
+    expect(pings).toEqual([]);
+    ws.close();
+  });
+});
+
+describe('the socket endpoint', () => {
+  it('refuses upgrades on other paths and plain GETs of the socket path, and serves sockets after either', async () => {
+    const server = await startTestServer();
+    try {
+      const wrong = new WebSocket(`${server.url.replace('http', 'ws')}/elsewhere`);
+      const status = await new Promise<number>((resolve) => {
+        wrong.on('unexpected-response', (_request, response) => resolve(response.statusCode ?? 0));
+        wrong.on('error', () => resolve(-1));
+      });
+      expect(status).toBe(404);
+      expect((await fetch(`${server.url}/ws`)).status).toBe(400);
+      const { socket } = await authedSocket(server);
+      expect((await socket.request('ping')).ok).toBe(true);
+      socket.ws.close();
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe('shutting down', () => {
   it('closes authenticated and unauthenticated sockets with 1001', async () => {
     const server = await startTestServer();

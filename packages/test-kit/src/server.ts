@@ -22,6 +22,8 @@ export interface TestServerOptions {
   loginLimits?: Partial<LoginLimits>;
   /** How long a socket may stay unauthenticated (default: the protocol's 10 s). */
   authDeadlineMs?: number;
+  /** Liveness sweep period, protocol-ping and idle thresholds in ms (default: the protocol's). */
+  heartbeat?: { sweepMs?: number; pingAfterMs?: number; idleTimeoutMs?: number };
   groupMaxMembers?: number;
 }
 
@@ -59,6 +61,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     loginLimits: { ...defaultLoginLimits, registrationsPerAddress: 100_000, ...options.loginLimits },
     ...(options.authDeadlineMs === undefined ? {} : { authDeadlineMs: options.authDeadlineMs }),
     ...(options.groupMaxMembers === undefined ? {} : { groupMaxMembers: options.groupMaxMembers }),
+    ...(options.heartbeat === undefined ? {} : { heartbeat: options.heartbeat }),
   });
   const address = await app.http.listen({ host: '127.0.0.1', port: 0 });
   return {

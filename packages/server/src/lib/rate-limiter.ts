@@ -46,21 +46,32 @@ export function windowLimiter(clock: Clock, options: { max: number; windowMs: nu
   };
 }
 
-/** A token bucket: `burst` at once, refilled at `perSecond`. For frames per socket. */
+/** A token bucket's state: kept in plain fields so many buckets (one per socket) cost no closures. */
+export interface BucketState {
+  tokens: number;
+  /** When `tokens` was last brought up to date (clock ms). */
+  tokensAt: number;
+}
+
+/**
+ * Takes a token from a bucket of `burst` refilled at `perSecond`; returns 0 when allowed, or milliseconds until a
+ * token is available.
+ */
+export function takeToken(state: BucketState, now: number, options: { perSecond: number; burst: number }): number {
+  state.tokens = Math.min(options.burst, state.tokens + ((now - state.tokensAt) / 1000) * options.perSecond);
+  state.tokensAt = now;
+  if (state.tokens >= 1) {
+    state.tokens -= 1;
+    return 0;
+  }
+  return Math.ceil(((1 - state.tokens) / options.perSecond) * 1000);
+}
+
+/** A token bucket: `burst` at once, refilled at `perSecond`. For HTTP requests per address. */
 export function tokenBucket(clock: Clock, options: { perSecond: number; burst: number }) {
-  let tokens = options.burst;
-  let last = clock.now();
+  const state: BucketState = { tokens: options.burst, tokensAt: clock.now() };
   return {
     /** Takes a token; returns 0 when allowed, or milliseconds until one is available. */
-    take(): number {
-      const now = clock.now();
-      tokens = Math.min(options.burst, tokens + ((now - last) / 1000) * options.perSecond);
-      last = now;
-      if (tokens >= 1) {
-        tokens -= 1;
-        return 0;
-      }
-      return Math.ceil(((1 - tokens) / options.perSecond) * 1000);
-    },
+    take: (): number => takeToken(state, clock.now(), options),
   };
 }

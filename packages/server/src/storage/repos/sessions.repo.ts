@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 import type { SessionRecord } from '../records.js';
+import { compiledQuery } from '../compiled.js';
 
 type Row = Database['sessions'];
 const columns = ['id', 'user_id', 'device_name', 'created_at', 'last_seen_at', 'revoked_at'] as const;
@@ -15,6 +16,10 @@ function toRecord(row: Pick<Row, (typeof columns)[number]>): SessionRecord {
     revokedAt: row.revoked_at === null ? null : Number(row.revoked_at),
   };
 }
+
+// Every socket's authentication runs these two: built and compiled once (storage/compiled.ts).
+const byTokenHashQuery = compiledQuery((db, tokenHash: string) => db.selectFrom('sessions').select(columns).where('token_hash', '=', tokenHash));
+const byIdQuery = compiledQuery((db, id: string) => db.selectFrom('sessions').select(columns).where('id', '=', id));
 
 export function sessionsRepo(db: Kysely<Database>) {
   return {
@@ -34,12 +39,12 @@ export function sessionsRepo(db: Kysely<Database>) {
     },
 
     async byTokenHash(tokenHash: string): Promise<SessionRecord | undefined> {
-      const row = await db.selectFrom('sessions').select(columns).where('token_hash', '=', tokenHash).executeTakeFirst();
+      const row = (await byTokenHashQuery(db, tokenHash)).rows[0];
       return row && toRecord(row);
     },
 
     async byId(id: string): Promise<SessionRecord | undefined> {
-      const row = await db.selectFrom('sessions').select(columns).where('id', '=', id).executeTakeFirst();
+      const row = (await byIdQuery(db, id)).rows[0];
       return row && toRecord(row);
     },
 

@@ -6,6 +6,10 @@ import { compiledQuery } from '../compiled.js';
 
 type RequestRow = Database['friend_requests'];
 
+// Presence runs these on every first connect and last disconnect (storage/compiled.ts).
+const friendsOfQuery = compiledQuery((db, userId: string) => db.selectFrom('friendships').select(['friend_id', 'since']).where('user_id', '=', userId));
+const blockedByQuery = compiledQuery((db, blockerId: string) => db.selectFrom('blocks').select('blocked_id').where('blocker_id', '=', blockerId));
+
 function toRequest(row: RequestRow): FriendRequestRecord {
   return {
     id: row.id,
@@ -137,7 +141,7 @@ export function socialRepo(db: Kysely<Database>) {
     },
 
     async friendsOf(userId: string): Promise<{ friendId: string; since: number }[]> {
-      const rows = await db.selectFrom('friendships').select(['friend_id', 'since']).where('user_id', '=', userId).execute();
+      const { rows } = await friendsOfQuery(db, userId);
       return rows.map((r) => ({ friendId: r.friend_id, since: Number(r.since) }));
     },
 
@@ -184,7 +188,7 @@ export function socialRepo(db: Kysely<Database>) {
     },
 
     async blockedBy(blockerId: string): Promise<string[]> {
-      const rows = await db.selectFrom('blocks').select('blocked_id').where('blocker_id', '=', blockerId).execute();
+      const { rows } = await blockedByQuery(db, blockerId);
       return rows.map((r) => r.blocked_id);
     },
 

@@ -53,6 +53,10 @@ const addPtsPostgres = compiledQuery((db, count: number, ...ids: string[]) =>
     .returning(['users.id', 'users.pts']),
 );
 
+// On every socket's authentication (storage/compiled.ts).
+const byIdQuery = compiledQuery((db, id: string) => db.selectFrom('users').select(columns).where('id', '=', id));
+const ptsQuery = compiledQuery((db, id: string) => db.selectFrom('users').select('pts').where('id', '=', id));
+
 export function usersRepo(db: Kysely<Database>) {
   return {
     async insert(user: UserRecord & { usernameKey: string }): Promise<void> {
@@ -73,7 +77,7 @@ export function usersRepo(db: Kysely<Database>) {
     },
 
     async byId(id: string): Promise<UserRecord | undefined> {
-      const row = await db.selectFrom('users').select(columns).where('id', '=', id).executeTakeFirst();
+      const row = (await byIdQuery(db, id)).rows[0];
       return row && toRecord(row);
     },
 
@@ -155,7 +159,7 @@ export function usersRepo(db: Kysely<Database>) {
     },
 
     async currentPts(id: string): Promise<number> {
-      const row = await db.selectFrom('users').select('pts').where('id', '=', id).executeTakeFirst();
+      const row = (await ptsQuery(db, id)).rows[0];
       return row ? Number(row.pts) : 0;
     },
   };

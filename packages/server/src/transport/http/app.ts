@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
-import websocket from '@fastify/websocket';
 import fastifyStatic from '@fastify/static';
 import { isOpName, limits, paths, publicOps } from '@feige/protocol';
 import { AppError } from '../../lib/app-error.js';
@@ -10,6 +9,7 @@ import type { Logger } from '../../lib/logger.js';
 import { tokenBucket } from '../../lib/rate-limiter.js';
 import type { Services } from '../../services/index.js';
 import type { Gateway } from '../ws/gateway.js';
+import { acceptWebSockets } from '../ws/upgrade.js';
 import { errorReply } from '../error-reply.js';
 import { runOp } from '../ops.js';
 
@@ -76,15 +76,11 @@ export async function createHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     void reply.status(status).send(body);
   });
 
-  await app.register(websocket, {
-    options: { maxPayload: limits.frameMaxBytes },
-    // A client's broken or oversize frame ends its own socket; it is no server error.
-    errorHandler: (error, socket) => {
-      logger.debug({ err: error }, 'socket error');
-      socket.terminate();
-    },
+  acceptWebSockets(app.server, { gateway: deps.gateway, isClosing: () => closing || deps.isClosing() });
+  // A plain GET (no upgrade) of the socket path.
+  app.get(paths.socket, async () => {
+    throw new AppError('request.invalid', 'this endpoint takes WebSocket upgrades only');
   });
-  app.get(paths.socket, { websocket: true }, (socket, request) => deps.gateway.accept(socket, request.ip));
 
   app.get(paths.health, async () => ({ ok: true, ...deps.health() }));
 

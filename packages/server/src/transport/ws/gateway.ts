@@ -4,7 +4,7 @@ import type { WebSocket } from 'ws';
 import { AppError } from '../../lib/app-error.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Logger } from '../../lib/logger.js';
-import { tokenBucket } from '../../lib/rate-limiter.js';
+import { takeToken } from '../../lib/rate-limiter.js';
 import type { Services } from '../../services/index.js';
 import type { Bus } from '../../bus/bus.js';
 import { errorReply } from '../error-reply.js';
@@ -19,7 +19,21 @@ export interface GatewayDeps {
   logger: Logger;
   /** Overrides limits.authDeadlineMs (tests shorten it). */
   authDeadlineMs?: number;
+  /** Overrides the liveness sweep's period and limits.serverPingAfterMs / idleTimeoutMs (tests shorten them). */
+  heartbeat?: Partial<HeartbeatOptions>;
 }
+
+export interface HeartbeatOptions {
+  /** One timer for all sockets: every `sweepMs` it pings the silent ones and drops the dead ones. */
+  sweepMs: number;
+  pingAfterMs: number;
+  idleTimeoutMs: number;
+}
+
+const bucketOptions = { perSecond: limits.framesPerSecond, burst: limits.framesBurst };
+
+/** Pulls the request id out of a frame without parsing it (for the reply to a frame refused before parsing). */
+const frameIdPattern = /"id"\s*:\s*"([^"]{1,64})"/u;
 
 /**
  * The WebSocket gateway: authenticates sockets, enforces frame limits, dispatches ops to the same handlers as HTTP,
@@ -28,14 +42,93 @@ export interface GatewayDeps {
 export function createGateway(deps: GatewayDeps) {
   const { services, logger } = deps;
   const registry = connectionRegistry(deps.bus);
-  const pending = new Set<Connection>();
+  /** Every open socket, authenticated or not; also how the shared listeners below find a socket's Connection. */
+  const all = new Map<WebSocket, Connection>();
   let shuttingDown = false;
 
-  const idleSweep = setInterval(() => {
-    const now = performance.now();
-    for (const c of [...pending, ...registry.all()]) if (c.isIdle(now)) c.close(closeCodes.idle, 'idle');
-  }, 5_000);
-  idleSweep.unref();
+  // Liveness: one timer for every socket instead of one per socket. Time is counted in sweep ticks, so a frame only
+  // stores a small integer. A socket heard from recently costs nothing; a silent one gets a WebSocket protocol ping
+  // (which browsers and `ws` answer by themselves); one silent past the idle timeout is dropped.
+  const heartbeat: HeartbeatOptions = {
+    sweepMs: 5_000,
+    pingAfterMs: limits.serverPingAfterMs,
+    idleTimeoutMs: limits.idleTimeoutMs,
+    ...deps.heartbeat,
+  };
+  const pingAfterTicks = Math.max(1, Math.round(heartbeat.pingAfterMs / heartbeat.sweepMs));
+  const idleTicks = Math.max(pingAfterTicks + 1, Math.round(heartbeat.idleTimeoutMs / heartbeat.sweepMs));
+  let tick = 0;
+  const sweep = setInterval(() => {
+    tick++;
+    for (const c of all.values()) {
+      const silent = tick - c.heardAt;
+      if (silent >= idleTicks) c.close(closeCodes.idle, 'idle');
+      else if (silent >= pingAfterTicks && !c.pinged && !c.closed) {
+        c.pinged = true;
+        c.socket.ping();
+      }
+    }
+  }, heartbeat.sweepMs);
+  sweep.unref();
+
+  function heard(c: Connection): void {
+    c.heardAt = tick;
+    c.pinged = false;
+  }
+
+  /** Runs a socket's frames strictly one after another; the next starts when the previous one's reply is sent. */
+  async function drain(c: Connection, first: string): Promise<void> {
+    let text: string | undefined = first;
+    while (text !== undefined) {
+      await handleFrame(c, text).catch((err: unknown) => logger.error({ err }, 'frame handling failed'));
+      text = c.backlog?.shift();
+    }
+    c.settle();
+  }
+
+  // Listeners shared by every socket (`this` is the socket): no closures per connection.
+  function onMessage(this: WebSocket, data: WebSocket.RawData, isBinary: boolean): void {
+    const c = all.get(this);
+    if (!c) return;
+    heard(c);
+    const wait = takeToken(c, deps.clock.now(), bucketOptions);
+    const text = isBinary ? '' : data.toString();
+    if (wait > 0) {
+      const id = frameIdPattern.exec(text)?.[1] ?? '?';
+      replyError(c, id, new AppError('rate.limited', 'too many frames; slow down', { retryAfterMs: wait }));
+      return;
+    }
+    if (c.busy) {
+      (c.backlog ??= []).push(text);
+      return;
+    }
+    c.busy = true;
+    void drain(c, text);
+  }
+
+  function onPong(this: WebSocket): void {
+    const c = all.get(this);
+    if (c) heard(c);
+  }
+
+  function onError(this: WebSocket, error: Error): void {
+    logger.debug({ err: error }, 'socket error');
+  }
+
+  function onClose(this: WebSocket): void {
+    const c = all.get(this);
+    if (!c) return;
+    all.delete(this);
+    if (c.authTimer) clearTimeout(c.authTimer);
+    c.authTimer = null;
+    c.closed = true;
+    const actor = c.actor;
+    if (!actor) return;
+    registry.remove(actor.userId, c);
+    // Shutting down closes everyone's sockets at once: nobody is left to tell, and the database is closing.
+    if (shuttingDown) return;
+    services.presence.disconnected(actor.userId).catch((err: unknown) => logger.error({ err }, 'presence update failed'));
+  }
 
   function replyError(c: Connection, id: string, error: unknown): ErrorDto {
     const { body } = errorReply(error, randomUUID(), logger);
@@ -56,7 +149,8 @@ export function createGateway(deps: GatewayDeps) {
       return;
     }
     if (c.closed) return;
-    pending.delete(c);
+    if (c.authTimer) clearTimeout(c.authTimer);
+    c.authTimer = null;
     c.actor = auth.actor;
     registry.add(auth.actor.userId, c);
     // A revoke published while we were authenticating missed this socket; from here on the subscription catches it.
@@ -105,57 +199,41 @@ export function createGateway(deps: GatewayDeps) {
 
   return {
     accept(socket: WebSocket, address: string): void {
-      const c = new Connection(socket, address);
-      const bucket = tokenBucket(deps.clock, { perSecond: limits.framesPerSecond, burst: limits.framesBurst });
-      pending.add(c);
-      if (shuttingDown) c.close(closeCodes.goingAway, 'server shutting down');
-      const deadline = setTimeout(() => {
+      const c = new Connection(socket, address, tick, { tokens: limits.framesBurst, tokensAt: deps.clock.now() });
+      all.set(socket, c);
+      socket.on('message', onMessage);
+      socket.on('ping', onPong);
+      socket.on('pong', onPong);
+      socket.on('error', onError);
+      socket.on('close', onClose);
+      if (shuttingDown) {
+        c.close(closeCodes.goingAway, 'server shutting down');
+        return;
+      }
+      c.authTimer = setTimeout(() => {
+        c.authTimer = null;
         if (!c.actor) c.close(closeCodes.authTimeout, 'authentication timed out');
       }, deps.authDeadlineMs ?? limits.authDeadlineMs);
-      deadline.unref();
-
-      socket.on('message', (data, isBinary) => {
-        c.lastHeardAt = performance.now();
-        const wait = bucket.take();
-        const text = isBinary ? '' : data.toString();
-        if (wait > 0) {
-          const id = /"id"\s*:\s*"([^"]{1,64})"/u.exec(text)?.[1] ?? '?';
-          replyError(c, id, new AppError('rate.limited', 'too many frames; slow down', { retryAfterMs: wait }));
-          return;
-        }
-        c.queue = c.queue.then(() => handleFrame(c, text));
-      });
-      socket.on('error', (error) => logger.debug({ err: error }, 'socket error'));
-      socket.on('close', () => {
-        clearTimeout(deadline);
-        c.closed = true;
-        pending.delete(c);
-        const actor = c.actor;
-        if (!actor) return;
-        registry.remove(actor.userId, c);
-        // Shutting down closes everyone's sockets at once: nobody is left to tell, and the database is closing.
-        if (shuttingDown) return;
-        services.presence.disconnected(actor.userId).catch((err: unknown) => logger.error({ err }, 'presence update failed'));
-      });
+      c.authTimer.unref();
     },
 
     /** Cuts a user's sockets without a close handshake, as a lost network would (admin kick; tests). */
     terminateUser(userId: string): number {
-      const sockets = registry.all().filter((c) => c.actor?.userId === userId);
+      const sockets = registry.connectionsOf(userId);
       for (const c of sockets) c.socket.terminate();
       return sockets.length;
     },
 
-    stats: () => ({ sockets: registry.all().length + pending.size, users: registry.userCount() }),
+    stats: () => ({ sockets: all.size, users: registry.userCount() }),
 
     /** Closes every socket with a reason; clients reconnect elsewhere or later and resume by sync. */
     async shutdown(): Promise<void> {
       shuttingDown = true;
-      clearInterval(idleSweep);
-      const all = [...pending, ...registry.all()];
-      const closed = all.map((c) => new Promise<void>((resolve) => (c.socket.readyState === c.socket.CLOSED ? resolve() : c.socket.once('close', () => resolve()))));
-      for (const c of all) c.close(closeCodes.goingAway, 'server shutting down');
-      await Promise.all(all.map((c) => c.queue.catch(() => undefined)));
+      clearInterval(sweep);
+      const open = [...all.values()];
+      const closed = open.map((c) => new Promise<void>((resolve) => (c.socket.readyState === c.socket.CLOSED ? resolve() : c.socket.once('close', () => resolve()))));
+      for (const c of open) c.close(closeCodes.goingAway, 'server shutting down');
+      await Promise.all(open.map((c) => c.idle()));
       // Peers get a moment to answer the close handshake; Connection.close terminates the ones that do not.
       await Promise.race([Promise.all(closed), new Promise((resolve) => setTimeout(resolve, 3_000).unref())]);
     },

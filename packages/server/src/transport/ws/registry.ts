@@ -58,8 +58,10 @@ export function connectionRegistry(bus: Bus) {
       return true;
     },
 
-    all(): Connection[] {
-      return [...byUser.values()].flatMap((e) => [...e.connections]);
+    /** This user's sockets on this node (a copy). */
+    connectionsOf(userId: string): Connection[] {
+      const entry = byUser.get(userId);
+      return entry ? [...entry.connections] : [];
     },
 
     userCount: () => byUser.size,

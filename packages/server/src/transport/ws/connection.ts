@@ -4,8 +4,11 @@ import type { WebSocket } from 'ws';
 import type { BucketState } from '../../lib/rate-limiter.js';
 import type { Actor } from '../../services/index.js';
 
-/** Past this much unsent data a reader is too slow: drop it and let it resume by sync, instead of growing memory. */
-const maxBufferedBytes = 4 * 1024 * 1024;
+/**
+ * Past this much unsent data a reader is too slow: drop it and let it resume by sync, instead of growing memory. The
+ * kernel's socket buffers come first (on Linux up to tcp_rmem + tcp_wmem, tens of MB on loopback), outside the heap.
+ */
+export const maxBufferedBytes = 4 * 1024 * 1024;
 
 /**
  * Sockets corked in this tick. Everything a socket is sent in one tick (a send's reply and the sender's own update; a

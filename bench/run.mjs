@@ -25,7 +25,6 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { live } from './lib/common.mjs';
 import { writeReport } from './lib/report.mjs';
 import { ensureBuilt, root } from './lib/targets.mjs';
 
@@ -82,8 +81,10 @@ const scenario = positionals[0];
 if (!scenarios.includes(scenario)) usage(scenario ? `unknown scenario ${scenario}` : 'which scenario?');
 if (values.peer && values.peer !== 'ejabberd') usage(`--peer ${values.peer}: the only peer is ejabberd`);
 
-// Scenarios load the server's built code (seeding goes through it): build first on a fresh checkout.
+// Scenarios and the shared harness load the server's built code (seeding goes through it): build first on a fresh
+// checkout, then import them.
 ensureBuilt();
+const { live } = await import('./lib/common.mjs');
 const mod = await import(`./scenarios/${scenario}.mjs`);
 const smoke = values.smoke;
 const d = { ...mod.defaults, ...(smoke ? mod.defaults.smoke : {}) };

@@ -12,6 +12,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { constants } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureDependencies } from './ensure-deps.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
@@ -57,15 +58,7 @@ function run(command, args) {
 }
 
 // 1. Dependencies ------------------------------------------------------------------------------------------------
-const lock = path.join(root, 'package-lock.json');
-const installedLock = path.join(root, 'node_modules', '.package-lock.json');
-if (!existsSync(path.join(root, 'node_modules'))) {
-  log('node_modules is missing: installing dependencies.');
-  run(npm, existsSync(lock) ? ['ci'] : ['install']);
-} else if (existsSync(lock) && mtime(lock) > mtime(installedLock)) {
-  log('package-lock.json is newer than the installed tree: reinstalling.');
-  run(npm, ['ci']);
-}
+if (!ensureDependencies(root, log)) process.exit(1);
 
 // 2. Build -------------------------------------------------------------------------------------------------------
 // Test files and generated files do not go into dist, so they do not call for a rebuild.

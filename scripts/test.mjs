@@ -7,6 +7,7 @@
 //   4. npm run build                            (the browser tests run the built server and web client)
 //   5. vitest --project e2e                     (headless Chromium; skipped with FEIGE_SKIP_E2E=1)
 //
+// Dependencies are installed first when node_modules is missing or older than package-lock.json (a fresh clone).
 // Every step runs even when an earlier one failed (except e2e after a failed build), so one run shows everything.
 // The last line is `N passed, N failed`: test counts over both vitest runs, plus one failure per failed
 // typecheck/lint/build step. The exit code is non-zero when anything failed. Extra arguments go to both vitest runs
@@ -16,6 +17,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureDependencies } from './ensure-deps.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const isWindows = process.platform === 'win32';
@@ -100,6 +102,12 @@ async function vitest(name, projects) {
 process.on('SIGINT', () => {
   interrupted = true; // the child got the same Ctrl-C; stop after it exits
 });
+
+if (!ensureDependencies(root, (message) => console.log(`[test] ${message}`))) {
+  console.log('0 passed, 1 failed');
+  if (process.env.FEIGE_TEST_SUMMARY) writeFileSync(process.env.FEIGE_TEST_SUMMARY, '0 passed, 1 failed\n');
+  process.exit(1);
+}
 
 const steps = [
   () => step('typecheck', npm, ['run', 'typecheck']),

@@ -42,8 +42,11 @@ export function ensureBuilt(log = console.log) {
     return !existsSync(out) || newest(path.join(pkg, 'src')) > statSync(out).mtimeMs;
   });
   if (!stale) return;
-  log(`[bench] packages/${stale}/dist is stale: npx tsc -b packages/cli`);
-  const result = spawnSync('npx', ['tsc', '-b', 'packages/cli'], { cwd: root, stdio: 'inherit', env: childEnv(), timeout: 180_000 });
+  const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+  // Without the project's own TypeScript, npx would fetch an unrelated package named `tsc`.
+  if (!existsSync(tsc)) throw new Error('the dependencies are not installed: run `npm install` (or `npm start` once) first');
+  log(`[bench] packages/${stale}/dist is stale: tsc -b packages/cli`);
+  const result = spawnSync(process.execPath, [tsc, '-b', 'packages/cli'], { cwd: root, stdio: 'inherit', env: childEnv(), timeout: 180_000 });
   if (result.status !== 0) throw new Error('building the server failed');
 }
 

@@ -7,6 +7,7 @@ export function openStore(file) {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
+  db.pragma('cache_size = -65536'); // the same page cache as Feige's
   db.exec(`
     create table if not exists messages (
       id integer primary key,
@@ -68,11 +69,10 @@ export function fillStoreHistory(file, convs, perConv) {
   const store = openStore(file);
   const insert = store.db.prepare('insert into messages (conv, seq, sender, cmid, text, at) values (?, ?, ?, ?, ?, ?)');
   const t0 = Date.now() - perConv * 1000;
+  // Chats written in turn, as live traffic writes them (see fillHistory in ../lib/seed.mjs).
   store.db.transaction(() => {
-    convs.forEach(({ conv, a, b }, c) => {
-      for (let seq = 1; seq <= perConv; seq++)
-        insert.run(conv, seq, seq % 2 ? a : b, `h${c}_${seq}`, `history message ${seq} in conversation ${c}, some ordinary text of a chat`, t0 + seq * 1000);
-    });
+    for (let seq = 1; seq <= perConv; seq++)
+      convs.forEach(({ conv, a, b }, c) => insert.run(conv, seq, seq % 2 ? a : b, `h${c}_${seq}`, `history message ${seq} in conversation ${c}, some ordinary text of a chat`, t0 + seq * 1000));
   })();
   store.db.pragma('wal_checkpoint(TRUNCATE)');
   store.close();

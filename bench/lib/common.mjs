@@ -163,7 +163,9 @@ export async function trafficStep(ctx, target, pool, rate, { durationMs, drainMs
     target: target.name,
     rate,
     offered: sent / sendSeconds,
-    delivered: received > 0 ? received / Math.max(1e-3, (lastRecv - firstSend) / 1e6) : 0,
+    // Over the same window as offered (or longer, when deliveries trail the last send), so a step that loses nothing
+    // reports delivered = offered × deliveries per message.
+    delivered: received > 0 ? received / Math.max(sendSeconds, (lastRecv - firstSend) / 1e6) : 0,
     sent,
     acked: sum('acked'),
     received,

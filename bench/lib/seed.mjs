@@ -94,14 +94,15 @@ export function fillHistory(file, pairs, perConv) {
   );
   const setLast = db.prepare('update conversations set last_seq = ?, updated_at = ? where id = ?');
   const t0 = Date.now() - perConv * 1000;
+  // Chats written in turn, as live traffic writes them: a store filled one conversation at a time would keep each
+  // chat's rows together whatever the table's layout, and flatter every target.
   db.transaction(() => {
-    pairs.forEach(({ a, b, conv }, c) => {
-      for (let seq = 1; seq <= perConv; seq++) {
+    for (let seq = 1; seq <= perConv; seq++)
+      pairs.forEach(({ a, b, conv }, c) => {
         const sender = seq % 2 ? a : b;
         insert.run(`m_h${c}_${seq}`, conv, seq, sender.id, `h${c}_${seq}`, `history message ${seq} in conversation ${c}, some ordinary text of a chat`, t0 + seq * 1000);
-      }
-      setLast.run(perConv, Date.now(), conv);
-    });
+      });
+    for (const { conv } of pairs) setLast.run(perConv, Date.now(), conv);
   })();
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.close();

@@ -56,18 +56,18 @@ export async function createRooms(node, groups) {
 export function fillArchive(node, pairs, perConv) {
   const { db } = node;
   const insert = db.prepare("insert into archive (username, timestamp, peer, bare_peer, xml, txt, kind, nick) values (?, ?, ?, ?, ?, ?, 'chat', '')");
+  // Chats written in turn, as live traffic writes them (see fillHistory in ../lib/seed.mjs).
   db.transaction(() => {
-    pairs.forEach(({ a, b }, c) => {
-      const ja = `${a.id}@${domain}`;
-      const jb = `${b.id}@${domain}`;
-      for (let seq = 1; seq <= perConv; seq++) {
+    for (let seq = 1; seq <= perConv; seq++)
+      pairs.forEach(({ a, b }, c) => {
+        const ja = `${a.id}@${domain}`;
+        const jb = `${b.id}@${domain}`;
         const [from, to] = seq % 2 ? [ja, jb] : [jb, ja];
         const text = `history message ${seq} in conversation ${c}, some ordinary text of a chat`;
         const xml = el('message', { xmlns: 'jabber:client', from: `${from}/bench`, to, type: 'chat', id: `h${c}_${seq}` }, el('body', {}, escapeXml(text)));
         insert.run(a.id, archiveEpochUs + seq, jb, jb, xml, text);
         insert.run(b.id, archiveEpochUs + seq, ja, ja, xml, text);
-      }
-    });
+      });
   })();
 }
 

@@ -14,6 +14,21 @@ export async function requireMembership(
   return requireMembershipIn(repos, await repos.conversations.byId(conversationId), userId);
 }
 
+/**
+ * The check for reads that need only the reader's own membership (a history page, a conversation's details): one
+ * member row instead of all of them, which matters in a group of thousands.
+ */
+export async function requireMember(
+  repos: Repos,
+  conversationId: string,
+  userId: string,
+): Promise<{ conversation: ConversationRecord; me: MemberRecord }> {
+  const conversation = await repos.conversations.byId(conversationId);
+  const me = conversation ? await repos.conversations.member(conversation.id, userId) : undefined;
+  if (!conversation || !me) throw new AppError('conversation.not_found', 'no such conversation');
+  return { conversation, me };
+}
+
 /** The same check for a conversation already read (or locked) by the caller. */
 export async function requireMembershipIn(
   repos: Repos,

@@ -1,7 +1,7 @@
 import { limits, type ConversationDto, type MessageDto, type OpInput, type UserDto } from '@feige/protocol';
 import { AppError } from '../lib/app-error.js';
 import { UniqueViolation } from '../storage/errors.js';
-import { directSendRefusal, requireMembership } from './access.js';
+import { directSendRefusal, requireMember, requireMembership } from './access.js';
 import type { Actor, ServiceDeps } from './context.js';
 import { conversationDto } from './conversation-dto.js';
 import { userDto } from './dto.js';
@@ -20,7 +20,7 @@ export function conversationsService(deps: ServiceDeps) {
     },
 
     async get(actor: Actor, conversationId: string): Promise<ConversationDto> {
-      const { conversation } = await requireMembership(storage.repos, conversationId, actor.userId);
+      const { conversation } = await requireMember(storage.repos, conversationId, actor.userId);
       return conversationDto(storage.repos, conversation, actor.userId);
     },
 
@@ -47,7 +47,7 @@ export function conversationsService(deps: ServiceDeps) {
 
     /** Older messages, `limit` at a time, oldest first within the page. Readable after unfriending too. */
     async history(actor: Actor, input: OpInput<'messages.history'>): Promise<{ messages: MessageDto[]; hasMore: boolean }> {
-      const { conversation, me } = await requireMembership(storage.repos, input.conversationId, actor.userId);
+      const { conversation, me } = await requireMember(storage.repos, input.conversationId, actor.userId);
       const limit = input.limit ?? 50;
       const before = input.beforeSeq ?? conversation.lastSeq + 1;
       // History from before I joined stays hidden unless the group shows all of it.
@@ -91,7 +91,7 @@ export function conversationsService(deps: ServiceDeps) {
 
     async updateSettings(actor: Actor, input: OpInput<'conversations.updateSettings'>): Promise<{ conversation: ConversationDto }> {
       const records = await storage.transaction(async (repos) => {
-        const { conversation, me } = await requireMembership(repos, input.conversationId, actor.userId);
+        const { conversation, me } = await requireMember(repos, input.conversationId, actor.userId);
         const settings = {
           muted: input.muted ?? me.muted,
           pinned: input.pinned ?? me.pinned,

@@ -56,6 +56,12 @@ export function directKey(a: string, b: string): string {
   return a < b ? `${a} ${b}` : `${b} ${a}`;
 }
 
+// Every history page and conversation read runs these two (storage/compiled.ts).
+const conversationById = compiledQuery((db, id: string) => db.selectFrom('conversations').select(conversationColumns).where('id', '=', id));
+const memberRow = compiledQuery((db, conversationId: string, userId: string) =>
+  db.selectFrom('conversation_members').selectAll().where('conversation_id', '=', conversationId).where('user_id', '=', userId),
+);
+
 // Every send runs these two (storage/compiled.ts).
 const takeSeq = compiledQuery((db, id: string, at: number) =>
   db
@@ -72,7 +78,7 @@ const membersOf = compiledQuery((db, conversationId: string) =>
 export function conversationsRepo(db: Kysely<Database>) {
   return {
     async byId(id: string): Promise<ConversationRecord | undefined> {
-      const row = await db.selectFrom('conversations').select(conversationColumns).where('id', '=', id).executeTakeFirst();
+      const [row] = (await conversationById(db, id)).rows;
       return row && toConversation(row);
     },
 
@@ -168,12 +174,7 @@ export function conversationsRepo(db: Kysely<Database>) {
     },
 
     async member(conversationId: string, userId: string): Promise<MemberRecord | undefined> {
-      const row = await db
-        .selectFrom('conversation_members')
-        .selectAll()
-        .where('conversation_id', '=', conversationId)
-        .where('user_id', '=', userId)
-        .executeTakeFirst();
+      const [row] = (await memberRow(db, conversationId, userId)).rows;
       return row && toMember(row);
     },
 

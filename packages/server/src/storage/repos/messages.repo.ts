@@ -50,6 +50,17 @@ const bySenderClientId = compiledQuery((db, senderId: string, clientMsgId: strin
   db.selectFrom('messages').selectAll().where('sender_id', '=', senderId).where('client_msg_id', '=', clientMsgId),
 );
 
+const pageBefore = compiledQuery((db, conversationId: string, beforeSeq: number, minSeq: number, limit: number) =>
+  db
+    .selectFrom('messages')
+    .selectAll()
+    .where('conversation_id', '=', conversationId)
+    .where('seq', '<', beforeSeq)
+    .where('seq', '>=', minSeq)
+    .orderBy('seq', 'desc')
+    .limit(limit),
+);
+
 export function messagesRepo(db: Kysely<Database>) {
   return {
     async insert(m: MessageRecord): Promise<void> {
@@ -84,15 +95,7 @@ export function messagesRepo(db: Kysely<Database>) {
 
     /** Up to `limit` messages with minSeq ≤ seq < beforeSeq, returned oldest first. */
     async pageBefore(conversationId: string, beforeSeq: number, limit: number, minSeq = 1): Promise<MessageRecord[]> {
-      const rows = await db
-        .selectFrom('messages')
-        .selectAll()
-        .where('conversation_id', '=', conversationId)
-        .where('seq', '<', beforeSeq)
-        .where('seq', '>=', minSeq)
-        .orderBy('seq', 'desc')
-        .limit(limit)
-        .execute();
+      const { rows } = await pageBefore(db, conversationId, beforeSeq, minSeq, limit);
       return rows.map(toRecord).reverse();
     },
 

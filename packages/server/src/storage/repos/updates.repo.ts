@@ -15,6 +15,11 @@ const insertRows = compiledQuery((db, ...values: unknown[]) => {
   return db.insertInto('updates').values(rows);
 });
 
+/** Every sync page runs it. */
+const since = compiledQuery((db, userId: string, after: number, limit: number) =>
+  db.selectFrom('updates').selectAll().where('user_id', '=', userId).where('pts', '>', after).orderBy('pts').limit(limit),
+);
+
 export function updatesRepo(db: Kysely<Database>) {
   return {
     /** In chunks: SQLite takes at most 32,766 bound values per statement, and a big group's message writes many rows. */
@@ -36,15 +41,8 @@ export function updatesRepo(db: Kysely<Database>) {
     },
 
     /** Entries with pts > since, oldest first: an index range scan on (user_id, pts). */
-    async since(userId: string, since: number, limit: number): Promise<UpdateRecord[]> {
-      const rows = await db
-        .selectFrom('updates')
-        .selectAll()
-        .where('user_id', '=', userId)
-        .where('pts', '>', since)
-        .orderBy('pts')
-        .limit(limit)
-        .execute();
+    async since(userId: string, after: number, limit: number): Promise<UpdateRecord[]> {
+      const { rows } = await since(db, userId, after, limit);
       return rows.map((r) => ({
         userId: r.user_id,
         pts: Number(r.pts),

@@ -110,8 +110,9 @@ export function fillHistory(file, pairs, perConv) {
 
 /**
  * Catch-up fill with plain SQL, for sizes where the service path would take minutes (10,000 × 20): the same rows
- * messages.send writes — the message, one update-log entry per member (body `{ type: 'message.new', message }`),
- * the conversation's last_seq and each member's pts — in one transaction. `sends`: [{ from, to, conv, count }].
+ * messages.send writes — the message, one update-log entry per member pointing at it (migration 0005), the
+ * conversation's last_seq and each member's pts — in one transaction, conversations written in turn as live traffic
+ * writes them. `sends`: [{ from, to, conv, count }].
  */
 export function fillCatchupSql(file, sends) {
   const db = new Database(file);
@@ -120,25 +121,24 @@ export function fillCatchupSql(file, sends) {
   const insertMessage = db.prepare(
     "insert into messages (id, conversation_id, seq, kind, sender_id, client_msg_id, text, extra, created_at) values (?, ?, ?, 'text', ?, ?, ?, null, ?)",
   );
-  const insertUpdate = db.prepare('insert into updates (user_id, pts, body, created_at) values (?, ?, ?, ?)');
+  const insertUpdate = db.prepare("insert into updates (user_id, pts, body, created_at, message_conversation_id, message_seq) values (?, ?, '', ?, ?, ?)");
   const setLast = db.prepare('update conversations set last_seq = ?, updated_at = ? where id = ?');
   const setPts = db.prepare('update users set pts = ? where id = ?');
   const pts = new Map();
   const now = Date.now();
+  const most = Math.max(0, ...sends.map((s) => s.count));
   db.transaction(() => {
-    sends.forEach(({ from, to, conv, count }, c) => {
-      for (let i = 0; i < count; i++) {
-        const message = { id: `m_c${c}_${i}`, conversationId: conv, seq: i + 1, kind: 'text', senderId: from.id, clientMsgId: `c${i}`, text: `catch-up message ${i} from ${from.username}`, createdAt: now };
-        insertMessage.run(message.id, conv, message.seq, from.id, message.clientMsgId, message.text, now);
-        const body = JSON.stringify({ type: 'message.new', message });
+    for (let i = 0; i < most; i++)
+      sends.forEach(({ from, to, conv, count }, c) => {
+        if (i >= count) return;
+        insertMessage.run(`m_c${c}_${i}`, conv, i + 1, from.id, `c${i}`, `catch-up message ${i} from ${from.username}`, now);
         for (const user of [from.id, to.id].sort()) {
           const p = (pts.get(user) ?? 0) + 1;
           pts.set(user, p);
-          insertUpdate.run(user, p, body, now);
+          insertUpdate.run(user, p, now, conv, i + 1);
         }
-      }
-      setLast.run(count, now, conv);
-    });
+      });
+    for (const { conv, count } of sends) setLast.run(count, now, conv);
     for (const [user, p] of pts) setPts.run(p, user);
   })();
   db.pragma('wal_checkpoint(TRUNCATE)');

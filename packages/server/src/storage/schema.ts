@@ -94,7 +94,10 @@ export interface Database {
   updates: {
     user_id: string;
     pts: number;
+    /** The entry as JSON; '' when it is a new message, which the next two columns point to (migration 0005). */
     body: string;
     created_at: number;
+    message_conversation_id: string | null;
+    message_seq: number | null;
   };
 }

@@ -137,6 +137,34 @@ for (const [name, open] of Object.entries(backends)) {
       expect(await storage.repos.users.currentPts('a')).toBe(7);
     });
 
+    it('returns a new message’s log entry with the whole stored message, mentions included, among other entries', async () => {
+      for (const id of ['a', 'b']) await storage.repos.users.insert(user(id));
+      await storage.transaction((r) => r.conversations.insertDirect('c1', 'a', 'b', 1));
+      const message = {
+        id: 'm1',
+        conversationId: 'c1',
+        seq: 1,
+        kind: 'text' as const,
+        senderId: 'a',
+        clientMsgId: 'k1',
+        text: '你好 @b',
+        mentions: { userIds: ['b'], all: false },
+        createdAt: 1_700_000_000_123,
+      };
+      await storage.transaction(async (r) => {
+        await r.messages.insert(message);
+        await r.updates.insert([
+          { userId: 'b', pts: 1, body: { type: 'friend.removed', userId: 'x' }, createdAt: 5 },
+          { userId: 'b', pts: 2, body: { type: 'message.new', message }, createdAt: 6 },
+          { userId: 'b', pts: 3, body: { type: 'conversation.read', conversationId: 'c1', userId: 'a', readSeq: 1 }, createdAt: 7 },
+        ]);
+      });
+      const log = await storage.repos.updates.since('b', 0, 10);
+      expect(log.map((u) => u.pts)).toEqual([1, 2, 3]);
+      expect(log[1]).toEqual({ userId: 'b', pts: 2, body: { type: 'message.new', message }, createdAt: 6 });
+      expect(log[2]?.body).toEqual({ type: 'conversation.read', conversationId: 'c1', userId: 'a', readSeq: 1 });
+    });
+
     it('reserves pts for many users in one go, gapless per user, with overlapping transactions at once', async () => {
       // Mixed-case ids: PostgreSQL must lock them in the same (byte) order as JavaScript sorts them, or two
       // overlapping sends could deadlock.

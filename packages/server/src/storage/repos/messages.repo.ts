@@ -6,11 +6,13 @@ import { translateUnique } from '../errors.js';
 import { compiledQuery } from '../compiled.js';
 
 type Row = Selectable<Database['messages']>;
+/** The columns a message is rebuilt from (also read through a join by the update log). */
+export type MessageRow = Pick<Row, 'id' | 'conversation_id' | 'seq' | 'kind' | 'sender_id' | 'client_msg_id' | 'text' | 'extra' | 'created_at'>;
 
 /** The id stored in `mentions` for @all. */
 const everyone = '*';
 
-function toRecord(row: Row): MessageRecord {
+export function messageFromRow(row: MessageRow): MessageRecord {
   const record: MessageRecord = {
     id: row.id,
     conversationId: row.conversation_id,
@@ -80,7 +82,7 @@ export function messagesRepo(db: Kysely<Database>) {
 
     async bySenderClientId(senderId: string, clientMsgId: string): Promise<MessageRecord | undefined> {
       const [row] = (await bySenderClientId(db, senderId, clientMsgId)).rows;
-      return row && toRecord(row);
+      return row && messageFromRow(row);
     },
 
     async bySeq(conversationId: string, seq: number): Promise<MessageRecord | undefined> {
@@ -90,13 +92,13 @@ export function messagesRepo(db: Kysely<Database>) {
         .where('conversation_id', '=', conversationId)
         .where('seq', '=', seq)
         .executeTakeFirst();
-      return row && toRecord(row);
+      return row && messageFromRow(row);
     },
 
     /** Up to `limit` messages with minSeq ≤ seq < beforeSeq, returned oldest first. */
     async pageBefore(conversationId: string, beforeSeq: number, limit: number, minSeq = 1): Promise<MessageRecord[]> {
       const { rows } = await pageBefore(db, conversationId, beforeSeq, minSeq, limit);
-      return rows.map(toRecord).reverse();
+      return rows.map(messageFromRow).reverse();
     },
 
     /** Messages after `afterSeq` that others wrote (system events do not count as unread). */

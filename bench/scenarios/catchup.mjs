@@ -4,7 +4,7 @@
 // device has everything, per-user p50/p99, and lost/duplicated messages by (sender, clientMsgId).
 import { fillStoreInbox } from '../ceiling/store.mjs';
 import { profileSection, startPool, startTarget } from '../lib/common.mjs';
-import { cpuWindow, listenOverflows } from '../lib/proc.mjs';
+import { cpuWindow, listenOverflows, rssBytes } from '../lib/proc.mjs';
 import { spread } from '../lib/pool.mjs';
 import { mb, ms, num, percentiles, table } from '../lib/report.mjs';
 import { fillCatchupSql, seedPairs, seedUsers, sendThroughService } from '../lib/seed.mjs';
@@ -19,6 +19,20 @@ export const defaults = {
 
 /** Above this many messages the fill uses SQL instead of the messages service (which writes ~1,000/s). */
 const serviceFillMax = 20_000;
+
+const settleMs = 20_000;
+
+/** Polls the server's RSS after the devices left: back within 10 % (+ 8 MB) of `before`, or the last reading. */
+async function settledRss(pid, before) {
+  const start = Date.now();
+  for (;;) {
+    const rss = rssBytes(pid);
+    const elapsed = Date.now() - start;
+    if (rss <= before * 1.1 + 8 * 1024 * 1024) return { rssAfter: rss, settled: true, settleMs: elapsed };
+    if (elapsed >= settleMs) return { rssAfter: rss, settled: false, settleMs: elapsed };
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
 
 export async function run(ctx) {
   const { opts } = ctx;
@@ -64,6 +78,7 @@ export async function run(ctx) {
       const receivers = t.data.sends.map((s) => ({ id: s.to.id, token: s.to.token, password: s.to.password, from: s.from.id, count: k, cursor: 0 }));
       const byWorker = spread(receivers, pool.workers.length);
       const timeoutMs = 30_000 + n * 10;
+      const rssBefore = rssBytes(t.server.pid);
       const window = cpuWindow([t.server.pid, ...pool.pids]);
       const overflows0 = listenOverflows();
       const goAtMs = Date.now() + 300;
@@ -90,8 +105,12 @@ export async function run(ctx) {
         genCpu: gens.reduce((s, g) => s + g.cpuPercent, 0),
         listenOverflows: overflows0 === null ? null : listenOverflows() - overflows0,
       };
+      // "Memory back to baseline afterwards": every device disconnects, then the server's RSS is watched until it is
+      // within 10 % (+ 8 MB) of what it was before the storm, for at most settleMs.
+      await pool.all('close');
+      Object.assign(row, { rssBefore, ...(await settledRss(t.server.pid, rssBefore)) });
       rows.push(row);
-      ctx.log(`[${name}] ${num(n)} × ${k}: all in ${ms(row.allMs)} ms (p50 ${ms(per.p50)}, p99 ${ms(per.p99)}), lost ${row.lost}, dup ${row.dup}, reconnects ${row.reconnects}, gave up ${row.errors}${row.firstError ? ` (${row.firstError})` : ''}`);
+      ctx.log(`[${name}] ${num(n)} × ${k}: all in ${ms(row.allMs)} ms (p50 ${ms(per.p50)}, p99 ${ms(per.p99)}), lost ${row.lost}, dup ${row.dup}, reconnects ${row.reconnects}, gave up ${row.errors}${row.firstError ? ` (${row.firstError})` : ''}; RSS ${mb(rssBefore)} MB before, ${mb(row.serverPeakRss)} peak, ${mb(row.rssAfter)} ${row.settled ? `${ms(row.settleMs)} ms` : `still, ${settleMs / 1000} s`} after all closed`);
     } finally {
       await pool?.stop();
       const profile = await t.stop();
@@ -116,7 +135,9 @@ export async function run(ctx) {
     { title: 'reconnects', value: (r) => num(r.reconnects) },
     { title: 'gave up', value: (r) => num(r.errors) },
     { title: 'server CPU %', value: (r) => num(r.serverCpu) },
+    { title: 'server RSS before MB', value: (r) => mb(r.rssBefore) },
     { title: 'server peak RSS MB', value: (r) => mb(r.serverPeakRss) },
+    { title: 'RSS after close MB', value: (r) => `${mb(r.rssAfter)} (${r.settled ? `${(r.settleMs / 1000).toFixed(1)} s` : `not back in ${settleMs / 1000} s`})` },
     { title: 'gen CPU %', value: (r) => num(r.genCpu) },
     { title: 'SYN drops', value: (r) => num(r.listenOverflows) },
   ];

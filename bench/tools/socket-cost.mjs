@@ -5,7 +5,9 @@
 // instead (the same per-socket state as bench/ceiling/relay.mjs), `--snapshot` writes a heap snapshot at the end.
 //
 //   node --expose-gc bench/tools/socket-cost.mjs [--sockets 5000] [--workers 2] [--relay] [--snapshot] [--idle seconds]
-// (--idle: then measures this process's CPU while the sockets sit idle with the generator's heartbeat.)
+//                                                [--disconnect]
+// (--idle: then measures this process's CPU while the sockets sit idle with the generator's heartbeat; --disconnect:
+// then closes every socket and reports what the heap still holds per socket, which should be nothing.)
 import { rmSync, writeFileSync } from 'node:fs';
 import { writeHeapSnapshot } from 'node:v8';
 import path from 'node:path';
@@ -21,6 +23,7 @@ const { values } = parseArgs({
     workers: { type: 'string', default: '2' },
     relay: { type: 'boolean', default: false },
     snapshot: { type: 'boolean', default: false },
+    disconnect: { type: 'boolean', default: false },
     idle: { type: 'string', default: '0' },
   },
 });
@@ -105,6 +108,17 @@ try {
       await sleep(idleSeconds * 1000);
       const used = process.cpuUsage(idle0);
       console.log(`idle ${idleSeconds} s: server CPU ${(((used.user + used.system) / 1e6 / idleSeconds) * 100).toFixed(2)} % of a core (user ${(used.user / 1e3).toFixed(0)} ms, system ${(used.system / 1e3).toFixed(0)} ms)`);
+    }
+    if (values.disconnect) {
+      // Whether the server lets go of what the sockets held: everything closes, then the heap is compared with "before".
+      // A second round tells a leak (it grows again) from warm-up (it does not).
+      for (let round = 1; round <= 2; round++) {
+        if (round > 1) await connect(users);
+        await pool.all('close');
+        await sleep(3000);
+        const gone = await settle();
+        console.log(`round ${round}, after every socket disconnected: V8 heap ${kb(gone.heap, before.heap)} KB per socket above "before", rss ${kb(gone.rss, before.rss)} KB`);
+      }
     }
     if (values.snapshot) {
       const file = writeHeapSnapshot();

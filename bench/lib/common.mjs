@@ -137,6 +137,8 @@ export async function connectUsers(ctx, pool, target, usersPerWorker, { concurre
   const results = await pool.all('connect', (k, w) => ({ target, users: usersPerWorker[k], localAddresses: w.addresses, concurrency, timeoutMs }), timeoutMs + 30_000);
   const failed = results.reduce((n, r) => n + r.failed, 0);
   if (failed > 0) throw new Error(`${failed} sockets failed to connect: ${results.flatMap((r) => r.errors).slice(0, 3).join('; ')}`);
+  const retried = results.reduce((n, r) => n + (r.retried ?? 0), 0);
+  if (retried > 0) ctx.log(`[${target.name ?? target.kind}] ${retried} of ${usersPerWorker.reduce((n, u) => n + u.length, 0)} sockets connected only on a second or third try`);
   return results;
 }
 

@@ -297,12 +297,32 @@ function catchup({ target, users, localAddresses, goAtMs, timeoutMs, connectConc
 }
 
 const handlers = {
-  connect({ target, users, localAddresses, concurrency, timeoutMs }, reply) {
+  /**
+   * Connects `users` (client k of this call is clients[base + k]). A socket that fails is tried again, at most
+   * `retries` more times: under a burst of logins ejabberd now and then closes a WebSocket during login (code 1000,
+   * no stream error). Retries are counted and reported; what still fails after them is a failure.
+   */
+  connect({ target, users, localAddresses, concurrency, timeoutMs, retries = 2 }, reply) {
     const base = clients.length;
-    connectAll(users.length, (i) => makeClient(target, users[i], localAddresses, base + i), { concurrency, timeoutMs }, ({ clients: made, errors, ms }) => {
-      clients.push(...made);
-      reply({ ok: made.filter((c) => c.open).length, errors: errors.slice(0, 5), failed: errors.length, ms, first: base });
-    });
+    const made = new Array(users.length);
+    const errors = [];
+    let retried = 0;
+    const t0 = performance.now();
+    const round = (indexes, attempt) =>
+      connectAll(indexes.length, (k) => makeClient(target, users[indexes[k]], localAddresses, base + indexes[k]), { concurrency, timeoutMs }, ({ clients: batch, errors: batchErrors }) => {
+        indexes.forEach((i, k) => (made[i] = batch[k]));
+        const failed = indexes.filter((i) => !made[i].open);
+        if (failed.length > 0 && attempt < retries) {
+          retried += failed.length;
+          for (const i of failed) made[i].close();
+          return round(failed, attempt + 1);
+        }
+        errors.push(...batchErrors);
+        clients.push(...made);
+        const ok = made.filter((c) => c.open).length;
+        return reply({ ok, errors: errors.slice(0, 5), failed: users.length - ok, retried, ms: performance.now() - t0, first: base });
+      });
+    round(users.map((_, i) => i), 0);
   },
   senders({ list }, reply) {
     senders = list.map((s) => ({ ...s, client: clients[s.client] }));

@@ -76,14 +76,26 @@ if (process.argv.includes('--help') || process.argv.includes('-h')) {
   process.exit(0);
 }
 
-const { values, positionals } = parseArgs({ args: process.argv.slice(2), options: optionSpec, allowPositionals: true, strict: true });
+let parsed;
+try {
+  parsed = parseArgs({ args: process.argv.slice(2), options: optionSpec, allowPositionals: true, strict: true });
+} catch (error) {
+  usage(error.message); // an unknown option, or one missing its value
+}
+const { values, positionals } = parsed;
 const scenario = positionals[0];
 if (!scenarios.includes(scenario)) usage(scenario ? `unknown scenario ${scenario}` : 'which scenario?');
+if (positionals.length > 1) usage(`one scenario at a time (also got: ${positionals.slice(1).join(' ')})`);
 if (values.peer && values.peer !== 'ejabberd') usage(`--peer ${values.peer}: the only peer is ejabberd`);
 
 // Scenarios and the shared harness load the server's built code (seeding goes through it): build first on a fresh
 // checkout, then import them.
-ensureBuilt();
+try {
+  ensureBuilt();
+} catch (error) {
+  console.error(`[bench] ${error.message}`);
+  process.exit(1);
+}
 const { live } = await import('./lib/common.mjs');
 const mod = await import(`./scenarios/${scenario}.mjs`);
 const smoke = values.smoke;
@@ -125,6 +137,15 @@ const opts = {
 if (values.peer && !opts.targets.includes(values.peer)) opts.targets = [...opts.targets, values.peer];
 for (const t of opts.targets) if (!['feige', 'relay', 'relay-sqlite', 'ejabberd'].includes(t)) usage(`unknown target ${t}`);
 if (opts.rates.some((r) => !(r > 0))) usage('--rates must be positive numbers');
+if (opts.connections?.some((n) => !(Number.isInteger(n) && n > 0))) usage('--connections must be positive whole numbers');
+// Counts are whole numbers of at least 1 (0 where it means "none"); times are seconds, not negative.
+const counts = { users: 2, workers: 1, size: 1, messages: 1, conversations: 1, 'per-conversation': 1, concurrency: 1, groups: 1, 'group-size': 2, 'big-group': 2, retries: 0, 'connect-concurrency': 0 };
+for (const [key, min] of Object.entries(counts)) {
+  const value = opts[camel(key)];
+  if (!(Number.isInteger(value) && value >= min)) usage(`--${key} must be a whole number ≥ ${min} (got ${values[key] ?? value})`);
+}
+for (const key of ['duration', 'max-seconds']) if (!(opts[camel(key)] > 0)) usage(`--${key} must be a number of seconds > 0`);
+for (const key of ['drain', 'warmup', 'idle']) if (!(opts[camel(key)] >= 0)) usage(`--${key} must be a number of seconds ≥ 0`);
 const resultsFile = values.results ?? (smoke ? 'none' : path.join(root, 'bench', 'RESULTS.md'));
 const command = `npm run bench -- ${process.argv.slice(2).join(' ')}`;
 

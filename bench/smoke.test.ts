@@ -57,12 +57,15 @@ function expectCommon(report: Record<string, unknown>, markdown: string) {
 }
 
 /** Message traffic steps: every target ran, everything sent was delivered exactly once, with every reported field. */
-function expectTraffic(rows: Rows, targets: string[]) {
+function expectTraffic(report: Record<string, unknown>, targets: string[]) {
+  const rows = report.rows as Rows;
+  const { duration } = report.opts as { duration: number };
   expect(Object.keys(rows).sort()).toEqual([...targets].sort());
   for (const [target, steps] of Object.entries(rows)) {
     expect(steps.length, target).toBeGreaterThan(0);
     for (const step of steps) {
-      expect(step.sent, target).toBeGreaterThan(0);
+      // The generator sends exactly rate × duration per step, however its workers share it out.
+      expect(step.sent, target).toBe(Math.floor((step.rate as number) * duration));
       expect({ target, lost: step.lost, dup: step.dup, errors: step.errorCount }).toEqual({ target, lost: 0, dup: 0, errors: 0 });
       expect(step.received, target).toBe(step.expected);
       expectLatency(step.latency);
@@ -75,7 +78,7 @@ describe('bench smoke (tiny sizes, no timing assertions)', () => {
   it('direct: pairs send 1:1 through Feige, the relay and the relay with SQLite', { timeout: 180_000 }, async () => {
     const { report, markdown } = await runScenario('direct');
     expectCommon(report, markdown);
-    expectTraffic(report.rows as Rows, ['relay', 'relay-sqlite', 'feige']);
+    expectTraffic(report, ['relay', 'relay-sqlite', 'feige']);
   });
 
   it('history: every page holds 50 consecutive messages', { timeout: 180_000 }, async () => {
@@ -117,7 +120,7 @@ describe('bench smoke (tiny sizes, no timing assertions)', () => {
   it('group: small groups and one big group get every message exactly once', { timeout: 180_000 }, async () => {
     const { report, markdown } = await runScenario('group');
     expectCommon(report, markdown);
-    expectTraffic(report.rows as Rows, ['relay', 'relay-sqlite', 'feige']);
+    expectTraffic(report, ['relay', 'relay-sqlite', 'feige']);
     const big = report.big as Record<string, unknown>[];
     expect(big.length).toBeGreaterThan(0);
     for (const round of big) expect({ lost: round.lost, dup: round.dup, error: round.error }).toEqual({ lost: 0, dup: 0, error: null });

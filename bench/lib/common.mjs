@@ -97,12 +97,25 @@ async function startEjabberd(ctx, dir, seedEjabberd) {
     throw error;
   }
   ctx.log(`[ejabberd] seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-  const server = track(await peer.start(node));
+  // Tracked before it answers, with its directory: a run interrupted while the VM boots stops it and cleans up too.
+  let starting = null;
+  const handle = track({
+    stop: async () => {
+      await starting?.stop();
+      if (!ctx.opts.keep) removeDir(dir);
+      else ctx.log(`[ejabberd] data kept in ${dir}`);
+    },
+  });
+  let server;
+  try {
+    server = await peer.start(node, { onSpawn: (spawned) => (starting = spawned) });
+  } catch (error) {
+    await stopTracked(handle);
+    throw error;
+  }
   const target = { kind: 'xmpp', wsUrl: server.wsUrl, domain: peer.domain, streamManagement: Boolean(ctx.opts.xmppAcks) };
   const stop = async () => {
-    await stopTracked(server);
-    if (!ctx.opts.keep) removeDir(dir);
-    else ctx.log(`[ejabberd] data kept in ${dir}`);
+    await stopTracked(handle);
     return null;
   };
   try {
@@ -146,7 +159,11 @@ export async function connectUsers(ctx, pool, target, usersPerWorker, { concurre
 export async function trafficStep(ctx, target, pool, rate, { durationMs, drainMs, size, deliveriesPerMessage = 1 }) {
   const window = cpuWindow([target.server.pid, ...pool.pids]);
   const noise = noiseWindow([target.server.pid, ...pool.pids]);
-  const parts = await pool.all('traffic', () => ({ rate: rate / pool.workers.length, durationMs, drainMs, size }), durationMs + drainMs + 60_000);
+  // rate × duration sends in all, shared out so that no worker's rounding loses any (small rates, short steps).
+  const planned = Math.floor((rate * durationMs) / 1000);
+  const workers = pool.workers.length;
+  const share = (k) => Math.floor(planned / workers) + (k < planned % workers ? 1 : 0);
+  const parts = await pool.all('traffic', (k) => ({ rate: rate / workers, total: share(k), durationMs, drainMs, size }), durationMs + drainMs + 60_000);
   const [server, ...gens] = window.stop();
   const { otherCpu, worstLagMs } = noise.stop();
   const sum = (key) => parts.reduce((n, p) => n + p[key], 0);
@@ -186,7 +203,7 @@ export async function trafficStep(ctx, target, pool, rate, { durationMs, drainMs
     otherCpu,
     worstLagMs,
   };
-  const genLimited = sent < 0.95 * Math.floor((rate * durationMs) / 1000);
+  const genLimited = sent < 0.95 * planned;
   row.pass = row.lost === 0 && row.dup === 0 && errorCount === 0 && !genLimited && lat.p99 !== null && lat.p99 <= passP99Ms;
   row.note = [genLimited ? 'generator fell behind' : '', errorCount ? Object.entries(errors).map(([c, n]) => `${c}×${n}`).join(' ') : '', row.late ? `${row.late} late` : '']
     .filter(Boolean)

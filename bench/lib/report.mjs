@@ -28,8 +28,13 @@ export function machine() {
   let commit = 'unknown';
   try {
     commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'packages'], { cwd: root, encoding: 'utf8' }).trim();
-    if (dirty) commit += ' (packages/ modified)';
+    // The code that ran: the server's packages and the harness (not RESULTS.md, which every run appends to).
+    const dirty = (paths) => execFileSync('git', ['status', '--porcelain', '--', ...paths], { cwd: root, encoding: 'utf8' }).trim() !== '';
+    const modified = [
+      ['packages/', ['packages']],
+      ['bench/', ['bench/lib', 'bench/scenarios', 'bench/ceiling', 'bench/peer', 'bench/run.mjs']],
+    ].filter(([, paths]) => dirty(paths));
+    if (modified.length > 0) commit += ` (${modified.map(([name]) => name).join(' and ')} modified)`;
   } catch {
     // not a git checkout
   }

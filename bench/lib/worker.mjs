@@ -95,19 +95,22 @@ function sendOne(s, size) {
   });
 }
 
-/** Open-loop pacing: `rate` per second for `durationMs`, at most rate × duration sends, then drain (bounded). */
-function traffic({ rate, durationMs, drainMs, size = 80 }, reply) {
+/**
+ * Open-loop pacing: `total` sends (this worker's share of rate × duration) spread evenly over `durationMs`, then
+ * drain (bounded).
+ */
+function traffic({ rate, total: share, durationMs, drainMs, size = 80 }, reply) {
   step = newStepStats();
   pending = new Map();
   for (const c of clients) c.seen.clear();
-  const total = Math.floor((rate * durationMs) / 1000);
+  const total = share ?? Math.floor((rate * durationMs) / 1000);
   const t0 = performance.now();
   let next = 0;
   const order = senders.filter((s) => s.client.open);
   if (order.length === 0 || total === 0) return finishTraffic(reply, 0, t0);
   const tick = setInterval(() => {
     const elapsed = performance.now() - t0;
-    const due = Math.min(total, Math.floor((rate * elapsed) / 1000));
+    const due = Math.min(total, Math.floor((total * elapsed) / durationMs));
     while (step.sent < due) sendOne(order[next++ % order.length], size);
     if (step.sent >= total || elapsed > durationMs + 1_000) {
       clearInterval(tick);

@@ -1,5 +1,5 @@
 // The ejabberd peer (`--peer ejabberd`): a throw-away node of Debian's ejabberd with its own config, spool, logs and
-// pid file under a temp dir, configured as /work/shared/PEERS.md describes (loopback only, no shaper, SQLite in WAL
+// pid file under a temp dir, configured as docs/performance.md ("The ejabberd peer") describes (loopback only, no shaper, SQLite in WAL
 // mode, MAM always on, offline storage, MUC with MAM). We never touch the packaged service or /etc/ejabberd, and we
 // stop the node by the pid in its pid file, never by name.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
@@ -84,7 +84,7 @@ function liteSql() {
 }
 
 function config({ dir, c2sPort, httpPort }) {
-  // YAML written by hand: every choice here is one PEERS.md explains (loopback, fairness, persistence like Feige's).
+  // YAML written by hand: every choice here is one docs/performance.md explains (loopback, fairness, persistence like Feige's).
   return `hosts: [${domain}]
 loglevel: warning
 hide_sensitive_log_data: true
@@ -227,7 +227,7 @@ export function api(node, command, body = {}, timeoutMs = 30_000) {
  * Starts the node as the ejabberd user (setpriv keeps the raised open-file limit, su would reset it to 1024) and waits
  * (bounded) until its HTTP API answers. Returns { pid, kind: 'xmpp', wsUrl, stop() }.
  */
-export async function start(node, { timeoutMs = 60_000 } = {}) {
+export async function start(node, { timeoutMs = 60_000, onSpawn = () => undefined } = {}) {
   node.db.pragma('wal_checkpoint(TRUNCATE)');
   node.db.close();
   const uid = Number(execFileSync('id', ['-u', 'ejabberd'], { encoding: 'utf8' }).trim());
@@ -247,6 +247,8 @@ export async function start(node, { timeoutMs = 60_000 } = {}) {
   const deadline = Date.now() + timeoutMs;
   let pid = 0;
   const server = { pid: 0, kind: 'xmpp', wsUrl: node.wsUrl, dir, stop: () => stopNode(server, pidFile, child) };
+  // The caller can stop it from here on (an interrupted run must not leave a VM that is still starting).
+  onSpawn(server);
   while (Date.now() < deadline) {
     if (exited !== null) throw new Error(`ejabberd exited (${exited}) before it was ready:\n${logTail(dir)}`);
     if (!pid && existsSync(pidFile)) pid = Number(readFileSync(pidFile, 'utf8').trim());
@@ -278,8 +280,15 @@ export function logTail(dir, lines = 30) {
 
 /** SIGTERM (the VM's orderly init:stop), wait up to 20 s, then SIGKILL; always by the pid from the pid file. */
 async function stopNode(server, pidFile, child) {
+  const running = () => child.exitCode === null && child.signalCode === null;
+  // Stopped while starting: the VM writes its pid file early in its boot; wait for it (bounded) while the script runs.
+  const waitUntil = Date.now() + 15_000;
+  while (!server.pid && !existsSync(pidFile) && running() && Date.now() < waitUntil) await sleep(100);
   const pid = server.pid || (existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8').trim()) : 0);
-  if (!pid || !alive(pid)) return;
+  if (!pid || !alive(pid)) {
+    if (running()) child.kill('SIGKILL');
+    return;
+  }
   // SIGTERM to the VM: OTP runs init:stop(), an orderly shutdown.
   process.kill(pid, 'SIGTERM');
   const until = Date.now() + 20_000;

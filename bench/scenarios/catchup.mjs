@@ -110,7 +110,7 @@ export async function run(ctx) {
       await pool.all('close');
       Object.assign(row, { rssBefore, ...(await settledRss(t.server.pid, rssBefore)) });
       rows.push(row);
-      ctx.log(`[${name}] ${num(n)} × ${k}: all in ${ms(row.allMs)} ms (p50 ${ms(per.p50)}, p99 ${ms(per.p99)}), lost ${row.lost}, dup ${row.dup}, reconnects ${row.reconnects}, gave up ${row.errors}${row.firstError ? ` (${row.firstError})` : ''}; RSS ${mb(rssBefore)} MB before, ${mb(row.serverPeakRss)} peak, ${mb(row.rssAfter)} ${row.settled ? `${ms(row.settleMs)} ms` : `still, ${settleMs / 1000} s`} after all closed`);
+      ctx.log(`[${name}] ${num(n)} × ${k}: all in ${ms(row.allMs)} ms (p50 ${ms(per.p50)}, p99 ${ms(per.p99)}), lost ${row.lost}, dup ${row.dup}, reconnects ${row.reconnects}, gave up ${row.errors}${row.firstError ? ` (${row.firstError})` : ''}; server RSS ${mb(rssBefore)} MB before, peak ${mb(row.serverPeakRss)} MB during, ${mb(row.rssAfter)} MB ${row.settled ? `${(row.settleMs / 1000).toFixed(1)} s after all closed (back to baseline)` : `${settleMs / 1000} s after all closed (not back to baseline)`}`);
     } finally {
       await pool?.stop();
       const profile = await t.stop();

@@ -197,7 +197,6 @@ const migrations: Migration[] = [
       await sql`alter table messages_clustered rename to messages`.execute(db);
       await sql`create unique index messages_by_id on messages (id)`.execute(db);
       await sql`create unique index messages_sender_client_id on messages (sender_id, client_msg_id)`.execute(db);
-
     },
   },
   {

@@ -3,7 +3,7 @@ import type { UpdateBody } from '@feige/protocol';
 import type { Database } from '../schema.js';
 import type { UpdateRecord } from '../records.js';
 import { compiledQuery } from '../compiled.js';
-import { messageFromRow } from './messages.repo.js';
+import { messageFromRow, type MessageRow } from './messages.repo.js';
 
 const rowsPerInsert = 1000;
 const columnsPerRow = 6;
@@ -52,11 +52,9 @@ type SinceRow = Awaited<ReturnType<typeof since>>['rows'][number];
 
 function bodyOf(row: SinceRow): UpdateBody {
   if (row.body !== '') return JSON.parse(row.body) as UpdateBody;
-  // Messages are never deleted, so the entry's message is there (the join found it).
-  const { id, conversation_id, seq, kind, sender_id, client_msg_id, text, extra, message_created_at } = row;
-  if (id === null || conversation_id === null || seq === null || kind === null || sender_id === null || client_msg_id === null || text === null || message_created_at === null)
-    throw new Error(`update log entry ${row.pts} points at a message that is not stored`);
-  return { type: 'message.new', message: messageFromRow({ id, conversation_id, seq, kind, sender_id, client_msg_id, text, extra, created_at: message_created_at }) };
+  // Messages are never deleted, so the join finds the entry's message; its columns are then as NOT NULL as stored.
+  if (row.id === null) throw new Error(`update log entry ${row.pts} points at a message that is not stored`);
+  return { type: 'message.new', message: messageFromRow({ ...row, created_at: row.message_created_at } as MessageRow) };
 }
 
 export function updatesRepo(db: Kysely<Database>) {

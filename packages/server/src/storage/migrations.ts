@@ -172,9 +172,9 @@ const migrations: Migration[] = [
   {
     // SQLite only: a conversation's messages become contiguous on disk (the table clustered by (conversation, seq),
     // WITHOUT ROWID), so a history page reads a few neighbouring pages instead of one page per message; rows of many
-    // chats written in turn otherwise interleave (≈ 2× the SQL time per page, docs/performance.md). The update log
-    // stays a rowid table: clustered by (user, pts) it made every send ≈ 15 % dearer (each entry lands on its own
-    // user's page, and entries carry the message) for little gain, since a catch-up reads a handful of entries.
+    // chats written in turn otherwise interleave (≈ 2× the SQL time per page, decisions §18). The update log stays a
+    // rowid table: clustered by (user, pts) it made sends dearer (each entry lands on its own user's page) for little
+    // gain, since a catch-up reads a handful of entries.
     // PostgreSQL keeps heap tables: its unique indexes already serve these reads.
     name: '0004_clustered_messages',
     async up(db) {
